@@ -1,0 +1,43 @@
+# Two commands a newcomer needs: `make run` and `make test`.
+# Both set up .venv on their own first.
+
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv, uv-installed or system Python, whichever has the version we name.
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
+
+.PHONY: run test lint format serve worker clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Almanac needs Python 3.12 or newer ($(PYTHON_VERSION) preferred)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# XStatic-Bootstrap 5.3.8.0 ships as a source release whose setup.py imports
+# pkg_resources, which setuptools 81 removed: build it with an older
+# setuptools and without build isolation, then install the rest as usual.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=70,<81" wheel
+	$(BIN)/python -m pip install --quiet --no-build-isolation "XStatic-Bootstrap==5.3.8.0"
+	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

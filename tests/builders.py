@@ -1,0 +1,54 @@
+"""Small builders for test data: sensible defaults, override what matters."""
+
+import itertools
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events.models import Category, Event, Organizer, Series
+
+_counter = itertools.count(1)
+EASTERN = ZoneInfo("America/New_York")
+
+
+def eastern(year, month, day, hour=14, minute=0) -> datetime:
+    """An aware datetime on the wall clock in New York."""
+    return datetime(year, month, day, hour, minute, tzinfo=EASTERN)
+
+
+def make_category(name: str | None = None, **fields) -> Category:
+    name = name or f"Category {next(_counter)}"
+    fields.setdefault("slug", slugify(name))
+    return Category.objects.create(name=name, **fields)
+
+
+def make_organizer(name: str = "Learning Services", **fields) -> Organizer:
+    fields.setdefault("slug", f"{slugify(name)}-{next(_counter)}")
+    return Organizer.objects.create(name=name, **fields)
+
+
+def make_series(title: str | None = None, **fields) -> Series:
+    title = title or f"Series {next(_counter)}"
+    fields.setdefault("slug", slugify(title))
+    return Series.objects.create(title=title, **fields)
+
+
+def make_event(title: str | None = None, *, categories=(), **fields) -> Event:
+    """A published webinar, one hour long, a week from now unless told."""
+    n = next(_counter)
+    title = title or f"Webinar {n}"
+    start = fields.pop("start", None) or (timezone.now() + timedelta(days=7)).replace(
+        microsecond=0
+    )
+    fields.setdefault("end", start + timedelta(hours=1))
+    fields.setdefault("slug", f"{slugify(title)}-{n}")
+    fields.setdefault("description", "A webinar for library staff.")
+    fields.setdefault("is_published", True)
+    fields.setdefault("capacity", 100)
+    fields.setdefault("time_zone", "America/New_York")
+    event = Event.objects.create(title=title, start=start, **fields)
+    if categories:
+        event.categories.set(categories)
+    return event

@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from events.models import Event
+from tests.builders import eastern, make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_event_cannot_end_before_it_starts():
+    """The database refuses an end at or before the start."""
+    start = eastern(2027, 3, 2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_event(start=start, end=start)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_event(start=start, end=start - timedelta(minutes=1))
+
+
+def test_slugs_are_unique():
+    make_event(slug="sos-for-library-professionals")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_event(slug="sos-for-library-professionals")
+
+
+def test_capacity_cannot_be_negative_even_through_update():
+    """A queryset update skips model validation; the constraint still holds."""
+    event = make_event()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(capacity=-1)
+
+
+def test_every_event_gets_its_own_random_uid():
+    first, second = make_event(), make_event()
+    assert first.uid != second.uid
+    assert first.uid.version == 4
+
+
+def test_moving_the_time_raises_the_sequence_but_a_typo_fix_does_not():
+    event = Event.objects.get(pk=make_event().pk)
+    assert event.sequence == 0
+
+    event.description = "A webinar for library staff, now without typos."
+    event.save()
+    event.refresh_from_db()
+    assert event.sequence == 0
+
+    event = Event.objects.get(pk=event.pk)
+    event.start += timedelta(hours=1)
+    event.end += timedelta(hours=1)
+    event.save()
+    assert Event.objects.get(pk=event.pk).sequence == 1
+
+    event = Event.objects.get(pk=event.pk)
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    assert Event.objects.get(pk=event.pk).sequence == 2
+
+
+def test_times_read_in_the_events_own_zone():
+    event = make_event(start=eastern(2026, 10, 21, 14), time_zone="America/New_York")
+    assert event.local_start.hour == 14
+    assert event.time_zone_label == "Eastern Time - US & Canada"
