@@ -24,12 +24,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
 	@touch $@
 
+# The demo: SQLite, console email, http://127.0.0.1:8000
+run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+# The test suite also checks feeds with Mozilla's ical.js and pages with
+# axe-core, from the npm registry. Without Node those tests skip and say so.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-package-lock --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the ical.js and axe-core tests will be skipped."; \
+	fi
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import dj_database_url
 import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,8 +26,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
-def email_settings(url: str) -> dict:
-    """Django's email settings from one URL.
+def mailer_settings(url: str) -> dict:
+    """Django's default mailer (``MAILERS["default"]``) from one URL.
 
     ``console:``, ``locmem:``, ``dummy:``, ``file:///path/to/dir`` or
     ``smtp://user:password@host:587`` (``smtps://`` for implicit TLS,
@@ -34,29 +35,28 @@ def email_settings(url: str) -> dict:
     """
     parts = urlsplit(url)
     scheme = parts.scheme
-    simple = {
-        "console": "django.core.mail.backends.console.EmailBackend",
-        "locmem": "django.core.mail.backends.locmem.EmailBackend",
-        "dummy": "django.core.mail.backends.dummy.EmailBackend",
-    }
+    backends = "django.core.mail.backends"
+    simple = {"console", "locmem", "dummy"}
     if scheme in simple:
-        return {"EMAIL_BACKEND": simple[scheme]}
+        return {"BACKEND": f"{backends}.{scheme}.EmailBackend"}
     if scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path),
+            "BACKEND": f"{backends}.filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parts.path)},
         }
     if scheme in {"smtp", "smtps"}:
         query = dict(parse_qsl(parts.query))
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": scheme == "smtps",
-            "EMAIL_USE_TLS": query.get("tls") in {"1", "true"},
-            "EMAIL_TIMEOUT": 20,
+            "BACKEND": f"{backends}.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if scheme == "smtps" else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": scheme == "smtps",
+                "use_tls": query.get("tls") in {"1", "true"},
+                "timeout": 20,
+            },
         }
     raise ImproperlyConfigured(f"EMAIL_URL has an unknown scheme: {scheme!r}")
 
@@ -112,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,7 +160,7 @@ CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "locmem://"))}
 
 # Email: console in development unless EMAIL_URL says otherwise.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
-globals().update(email_settings(EMAIL_URL))
+MAILERS = {"default": mailer_settings(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Learning Services <learning@almanac.invalid>"
 )
@@ -219,16 +220,44 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
-# Site-wide defaults that an event may override.
-ALMANAC_SITE_NAME = os.environ.get("SITE_NAME", "Almanac")
-ALMANAC_ACCESSIBILITY_EMAIL = os.environ.get(
-    "ACCESSIBILITY_EMAIL", "accessibility@almanac.invalid"
+# Security. Pages load nothing from another host and run no inline script
+# or style; Bootstrap's form controls draw their arrows from data: SVGs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind TLS (the default outside development): HTTPS only, secure cookies.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = False
+if env_bool("BEHIND_PROXY"):
+    # The proxy terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Site-wide defaults that an event may override. An empty variable counts
+# as unset.
+ALMANAC_SITE_NAME = os.environ.get("SITE_NAME") or "Almanac"
+ALMANAC_ACCESSIBILITY_EMAIL = (
+    os.environ.get("ACCESSIBILITY_EMAIL") or "accessibility@almanac.invalid"
 )
-ALMANAC_ACCESSIBILITY_PHONE = os.environ.get("ACCESSIBILITY_PHONE", "")
-ALMANAC_REGISTRATION_NOTE = os.environ.get(
-    "REGISTRATION_NOTE",
+ALMANAC_ACCESSIBILITY_PHONE = os.environ.get("ACCESSIBILITY_PHONE") or ""
+ALMANAC_REGISTRATION_NOTE = os.environ.get("REGISTRATION_NOTE") or (
     "Registration is free for members. If you cannot attend, please cancel "
-    "your registration so that someone on the waiting list can take your seat.",
+    "your registration so that someone on the waiting list can take your seat."
 )
 EVENTS_PER_PAGE = 20
 

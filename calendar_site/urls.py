@@ -11,5 +11,5 @@ urlpatterns = [
     path("", include("events.urls")),
 ]
 
-# handler404 = "events.views.page_not_found"
-# handler500 = "events.views.server_error"
+handler404 = "events.views.page_not_found"
+handler500 = "events.views.server_error"

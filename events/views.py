@@ -1,12 +1,248 @@
-from django.http import Http404
+"""The public pages: home, lists, month grid, event and series pages."""
+
+import calendar
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .forms import EventFilterForm, TimeZoneForm
+from .models import Event, Series
+from .timezones import time_zone_label
+
+logger = logging.getLogger(__name__)
+
+HOME_EVENTS = 10
+# Beyond these a month either has no neighbour or can't be turned into a
+# datetime in every zone; such URLs are simply pages that don't exist.
+FIRST_YEAR, LAST_YEAR = 2, 9998
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _form_notices(form) -> list[str]:
+    return [str(error) for errors in form.errors.values() for error in errors]
 
 
-home = event_list = past_events = this_month = month = event_detail = series_detail = (
-    _todo
-)
-page_not_found = None
-server_error = None
+def _chosen_zone(form) -> ZoneInfo | None:
+    name = form.cleaned_data.get("tz", "")
+    return ZoneInfo(name) if name else None
+
+
+def _tz_param(zone: ZoneInfo | None) -> str:
+    """'tz=Europe%2FLondon', appended to links so the choice follows the viewer."""
+    return urlencode({"tz": zone.key}) if zone else ""
+
+
+def _group_by_day(events, zone: ZoneInfo | None) -> list[tuple[date, list[Event]]]:
+    """[(day, events)], each event on its day in the zone its time is shown in."""
+
+    def day(event: Event) -> date:
+        return event.start.astimezone(zone or event.tz).date()
+
+    return [(key, list(group)) for key, group in groupby(events, key=day)]
+
+
+def _page(request, queryset, notices: list[str]):
+    paginator = Paginator(queryset, settings.EVENTS_PER_PAGE)
+    number = request.GET.get("page", "1")
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        notices.append(
+            _("“%(page)s” is not a page number; showing page 1.")
+            % {"page": number[:20]}
+        )
+        return paginator.page(1)
+    except EmptyPage:
+        last = paginator.num_pages
+        notices.append(
+            _("There is no page %(page)s; showing page %(last)s.")
+            % {"page": number[:20], "last": last}
+        )
+        return paginator.page(last)
+
+
+def _event_list_page(request, *, past: bool):
+    form = EventFilterForm(request.GET)
+    form.is_valid()
+    notices = _form_notices(form)
+    zone = _chosen_zone(form)
+    data = form.cleaned_data
+
+    events = selectors.listed_events()
+    events = events.past() if past else events.upcoming()
+    events = selectors.filter_events(
+        events,
+        q=data.get("q", ""),
+        category=data.get("category"),
+        format=data.get("format", ""),
+    )
+    page_obj = _page(request, events, notices)
+    filtering = any(data.get(name) for name in ("q", "category", "format"))
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "past": past,
+            "form": form,
+            "page_obj": page_obj,
+            "page_numbers": page_obj.paginator.get_elided_page_range(page_obj.number),
+            "days": _group_by_day(page_obj.object_list, zone),
+            "display_tz": zone,
+            "tz_param": _tz_param(zone),
+            "filtering": filtering,
+            "category": data.get("category"),
+            "notices": notices,
+        },
+    )
+
+
+def home(request):
+    events = list(selectors.listed_events(Event.objects.upcoming())[:HOME_EVENTS])
+    return render(
+        request,
+        "events/home.html",
+        {"days": _group_by_day(events, None), "display_tz": None},
+    )
+
+
+def event_list(request):
+    return _event_list_page(request, past=False)
+
+
+def past_events(request):
+    return _event_list_page(request, past=True)
+
+
+def this_month(request):
+    today = timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE))
+    url = f"{request.path}{today.year}/{today.month:02d}/"
+    if request.GET.get("tz"):
+        url += "?" + urlencode({"tz": request.GET["tz"]})
+    return redirect(url)
+
+
+@dataclass
+class Day:
+    date: date
+    in_month: bool
+    events: list = field(default_factory=list)
+
+
+def _month_link(year: int, month: int) -> date | None:
+    """The first day of a month next to this one, if that month has a page."""
+    if month == 0:
+        year, month = year - 1, 12
+    elif month == 13:
+        year, month = year + 1, 1
+    return date(year, month, 1) if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def month(request, year: int, month: int):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        raise Http404(_("There is no such month."))
+    form = TimeZoneForm(request.GET, own_zone_label=time_zone_label(settings.TIME_ZONE))
+    form.is_valid()
+    notices = _form_notices(form)
+    chosen = _chosen_zone(form)
+    zone = chosen or ZoneInfo(settings.TIME_ZONE)
+
+    first = datetime(year, month, 1, tzinfo=zone)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    after = datetime(following.year, following.month, 1, tzinfo=zone)
+    by_day: dict[date, list[Event]] = {}
+    for event in selectors.events_starting_between(first, after):
+        by_day.setdefault(event.start.astimezone(zone).date(), []).append(event)
+
+    weeks = [
+        [Day(day, day.month == month, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=calendar.SUNDAY).monthdatescalendar(
+            year, month
+        )
+    ]
+    return render(
+        request,
+        "events/month.html",
+        {
+            "month_start": first.date(),
+            "weeks": weeks,
+            "weekdays": [calendar.day_name[(i + 6) % 7] for i in range(7)],
+            "month_days": sorted(by_day.items()),
+            "previous_month": _month_link(year, month - 1),
+            "next_month": _month_link(year, month + 1),
+            "today": timezone.now().astimezone(zone).date(),
+            "grid_tz": zone,
+            "display_tz": zone,
+            "tz_param": _tz_param(chosen),
+            "form": form,
+            "notices": notices,
+        },
+    )
+
+
+def event_detail(request, slug: str):
+    is_staff = request.user.is_authenticated and request.user.is_staff
+    event = selectors.event_for_page(slug, include_drafts=is_staff)
+    if event is None:
+        raise Http404(_("There is no published event at this address."))
+    form = TimeZoneForm(request.GET)
+    form.is_valid()
+    zone = _chosen_zone(form)
+    presenters = [slot.presenter for slot in event.presenter_slots.all()]
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "presenters": presenters,
+            "outcomes": list(event.outcomes.all()),
+            "categories": list(event.categories.all()),
+            "related_events": selectors.related_upcoming_events(event),
+            "display_tz": zone,
+            "tz_param": _tz_param(zone),
+            "form": form,
+            "notices": _form_notices(form),
+        },
+    )
+
+
+def series_detail(request, slug: str):
+    series = get_object_or_404(Series, slug=slug)
+    events = list(selectors.listed_events(series.events.order_by("start", "pk")))
+    now = timezone.now()
+    return render(
+        request,
+        "events/series_detail.html",
+        {
+            "series": series,
+            "upcoming_events": [e for e in events if e.end > now],
+            "past_events": [e for e in reversed(events) if e.end <= now],
+            "display_tz": None,
+        },
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """The 500 page, rendered without the request: the database may be down."""
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    except Exception:  # the error page itself must never fail
+        logger.exception("The 500 template could not be rendered")
+        return HttpResponseServerError(
+            "<!doctype html><title>Server error</title>"
+            "<h1>Something went wrong</h1><p>Please try again in a few minutes.</p>",
+        )

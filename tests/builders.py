@@ -52,3 +52,13 @@ def make_event(title: str | None = None, *, categories=(), **fields) -> Event:
     if categories:
         event.categories.set(categories)
     return event
+
+
+def make_presenter(name: str = "Elana Karshmer", *, event=None, order=0, **fields):
+    """A presenter, placed in ``event``'s line-up at ``order`` when given."""
+    from events.models import EventPresenter, Presenter
+
+    presenter = Presenter.objects.create(name=name, **fields)
+    if event is not None:
+        EventPresenter.objects.create(event=event, presenter=presenter, order=order)
+    return presenter

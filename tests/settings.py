@@ -10,7 +10,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 from calendar_site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
@@ -19,3 +19,7 @@ STORAGES = {
 }
 SITE_URL = "https://calendar.example.org"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+# Serve static files from the finders, as in development: no collectstatic.
+WHITENOISE_AUTOREFRESH = True

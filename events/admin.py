@@ -1,0 +1,365 @@
+"""Staff admin for the event catalog (PRODUCT.md §6).
+
+The event form follows the event page: what it is, when and where, presenters
+and outcomes, registration settings, publication. Times are entered and shown
+on the wall clock of the event's own time zone, not the server's.
+"""
+
+import itertools
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Category,
+    Event,
+    EventPresenter,
+    LearningOutcome,
+    Organizer,
+    Presenter,
+    Series,
+)
+from .timezones import is_valid_time_zone, time_zone_choices
+
+# Entered as wall-clock times in the event's zone.
+LOCAL_DATETIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+
+
+def format_local(moment: datetime) -> str:
+    """'Tue Oct 21, 2031, 2:00pm', the way the event pages write times."""
+    hour = moment.hour % 12 or 12
+    meridiem = "am" if moment.hour < 12 else "pm"
+    return f"{moment:%a %b} {moment.day}, {moment.year}, {hour}:{moment:%M}{meridiem}"
+
+
+def apply_capacity_change(request, event: Event, new_capacity: int | None) -> None:
+    """Hook for seat changes made in the admin.
+
+    TODO(lead): route this through ``registrations.services.change_capacity``
+    once it exists, so that raising capacity promotes the waitlist and
+    lowering it below the confirmed count is refused (with a message to
+    ``request``). Until then it saves the event as edited.
+    """
+    event.capacity = new_capacity
+    event.save()
+
+
+def _copy_slug(slug: str) -> str:
+    max_length = Event._meta.get_field("slug").max_length
+    for n in itertools.count(1):
+        suffix = f"-copy-{n}"
+        candidate = slug[: max_length - len(suffix)] + suffix
+        if not Event.objects.filter(slug=candidate).exists():
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@transaction.atomic
+def duplicate_event(*, event: Event) -> Event:
+    """An unpublished copy with its own slug and calendar UID.
+
+    Categories, presenters and learning outcomes come along; registrations and
+    the recording (which belongs to the original session) do not.
+    """
+    # Fresh from the database: the admin's instance carries seat annotations.
+    original = Event.objects.get(pk=event.pk)
+    copy = Event.objects.get(pk=event.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy._loaded_schedule = None
+    copy.uid = uuid.uuid4()
+    copy.slug = _copy_slug(original.slug)
+    copy.is_published = False
+    copy.sequence = 0
+    copy.recording_url = ""
+    copy.save()
+    copy.categories.set(original.categories.all())
+    EventPresenter.objects.bulk_create(
+        EventPresenter(event=copy, presenter_id=slot.presenter_id, order=slot.order)
+        for slot in original.presenter_slots.all()
+    )
+    LearningOutcome.objects.bulk_create(
+        LearningOutcome(event=copy, text=outcome.text, order=outcome.order)
+        for outcome in original.outcomes.all()
+    )
+    return copy
+
+
+def zone_or_default(name: str | None) -> ZoneInfo:
+    if name and is_valid_time_zone(name):
+        return ZoneInfo(name)
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+class EventAdminForm(forms.ModelForm):
+    """Reads and shows start, end and the registration window in the event's zone.
+
+    Django interprets a naive datetime from a form in the *active* time zone
+    (settings.TIME_ZONE), so 12:00 for a Los Angeles event would be stored as
+    noon Eastern. Here the form activates the zone chosen on the form itself
+    while it cleans, and shows stored times converted to that zone.
+    """
+
+    class Meta:
+        model = Event
+        # The admin passes the fields of its fieldsets; this is the fallback.
+        fields = "__all__"  # noqa: DJ007
+        widgets = {"time_zone": forms.Select(choices=time_zone_choices)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = zone_or_default(self.instance.time_zone)
+        for name in LOCAL_DATETIME_FIELDS:
+            if name not in self.fields:
+                continue
+            note = _("On the clock of the event's time zone.")
+            self.fields[
+                name
+            ].help_text = f"{self.fields[name].help_text} {note}".strip()
+            value = self.initial.get(name)
+            # Naive on purpose: the widget shows a naive value unchanged.
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                self.initial[name] = timezone.localtime(value, zone).replace(
+                    tzinfo=None
+                )
+
+    def entry_time_zone(self) -> str:
+        """The zone the submitted wall-clock times are meant in."""
+        submitted = self.data.get(self.add_prefix("time_zone")) if self.is_bound else ""
+        if submitted and is_valid_time_zone(submitted):
+            return submitted
+        return zone_or_default(self.instance.time_zone).key
+
+    def full_clean(self):
+        with timezone.override(self.entry_time_zone()):
+            super().full_clean()
+
+
+class UpcomingOrPastFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        # Plain filters: the QuerySet helpers also reorder, which would undo
+        # the ordering chosen in the changelist.
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(end__gt=now)
+        if self.value() == "past":
+            return queryset.filter(end__lte=now)
+        return queryset
+
+
+class EventPresenterInline(admin.TabularInline):
+    model = EventPresenter
+    fields = ["presenter", "order"]
+    autocomplete_fields = ["presenter"]
+    ordering = ["order", "pk"]
+    extra = 1
+
+
+class LearningOutcomeInline(admin.TabularInline):
+    model = LearningOutcome
+    fields = ["text", "order"]
+    ordering = ["order", "pk"]
+    extra = 1
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+    }
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    # The change form template places these inlines after "When and where".
+    inlines = [EventPresenterInline, LearningOutcomeInline]
+    fieldsets = [
+        (
+            _("What it is"),
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "description",
+                    "outcomes_intro",
+                    "who_should_attend",
+                    "categories",
+                    "series",
+                    "organizer",
+                ]
+            },
+        ),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    ("start", "end"),
+                    "time_zone",
+                    "format",
+                    "location",
+                    "join_url",
+                    "recording_url",
+                    ("accessibility_email", "accessibility_phone"),
+                ]
+            },
+        ),
+        (
+            _("Registration settings"),
+            {
+                "fields": [
+                    "registration_required",
+                    "registration_note",
+                    "capacity",
+                    ("waitlist_enabled", "waitlist_limit"),
+                    ("registration_opens", "registration_closes"),
+                    "members_only",
+                    "external_registration_url",
+                ]
+            },
+        ),
+        (_("Publication"), {"fields": ["status", "is_published"]}),
+        (
+            _("Record"),
+            {
+                "classes": ["collapse"],
+                "fields": ["uid", "sequence", "created_at", "updated_at"],
+            },
+        ),
+    ]
+    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "series", "organizer"]
+    list_display = [
+        "title",
+        "local_start",
+        "format",
+        "status",
+        "is_published",
+        "seats_taken",
+        "waitlisted",
+    ]
+    list_filter = [
+        UpcomingOrPastFilter,
+        "status",
+        "categories",
+        "format",
+        "is_published",
+    ]
+    search_fields = ["title", "description", "presenter_slots__presenter__name"]
+    date_hierarchy = "start"
+    ordering = ["-start", "-pk"]
+    actions = ["duplicate_events"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_seat_counts()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Searching presenters joins a multi-valued relation, which would
+        # multiply the seat counts; match the ids on their own instead.
+        if not search_term:
+            return queryset, False
+        matches, _duplicates = super().get_search_results(
+            request, Event.objects.all(), search_term
+        )
+        return queryset.filter(pk__in=matches.values("pk")), False
+
+    @admin.display(description=_("starts"), ordering="start")
+    def local_start(self, event):
+        return f"{format_local(event.local_start)} · {event.time_zone_label}"
+
+    @admin.display(description=_("seats taken / capacity"), ordering="confirmed_count")
+    def seats_taken(self, event):
+        capacity = "—" if event.capacity is None else event.capacity
+        return f"{event.confirmed_seats} / {capacity}"
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
+    def waitlisted(self, event):
+        return event.waitlisted_seats
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # The admin's "Now" shortcut and its "you are N hours behind" note
+        # work from the active zone's UTC offset: make it the event's zone.
+        with timezone.override(context["adminform"].form.entry_time_zone()):
+            return response.render()
+
+    def save_model(self, request, obj, form, change):
+        if change and "capacity" in form.changed_data:
+            apply_capacity_change(request, obj, obj.capacity)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Duplicate selected events (as drafts)"),
+        permissions=["add"],
+    )
+    def duplicate_events(self, request, queryset):
+        copies = [duplicate_event(event=event) for event in queryset]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:events_event_change", args=[copy.pk]), copy.slug)
+                for copy in copies
+            ),
+        )
+        summary = ngettext(
+            "Created %(count)d unpublished copy:",
+            "Created %(count)d unpublished copies:",
+            len(copies),
+        ) % {"count": len(copies)}
+        self.message_user(
+            request, format_html("{} {}", summary, links), messages.SUCCESS
+        )
+
+
+@admin.register(Presenter)
+class PresenterAdmin(admin.ModelAdmin):
+    list_display = ["name", "pronouns", "role", "affiliation"]
+    search_fields = ["name", "affiliation", "role"]
+
+
+class EventCountMixin:
+    """An "events" column counted in the changelist's one query."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("events"))
+
+    @admin.display(description=_("events"), ordering="event_count")
+    def event_count(self, obj):
+        return obj.event_count
+
+
+@admin.register(Category)
+class CategoryAdmin(EventCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "event_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Organizer)
+class OrganizerAdmin(EventCountMixin, admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "event_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "email"]
+
+
+@admin.register(Series)
+class SeriesAdmin(EventCountMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "event_count"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "description"]

@@ -1,0 +1,178 @@
+"""The month grid at /events/calendar/<yyyy>/<mm>/."""
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from tests.builders import eastern, make_event
+from tests.events.html import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def month_url(year: int, month: int, **params) -> str:
+    url = reverse("events:month", args=[year, month])
+    if params:
+        url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return url
+
+
+def cells(html: str) -> list[str]:
+    """The grid's day cells, in order."""
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    return re.findall(r"<td\b.*?</td>", body, re.S)
+
+
+def cell_for_day(html: str, day: int) -> str:
+    for cell in cells(html):
+        if "other-month" in cell:
+            continue
+        if re.search(
+            rf'<span(?: class="day-number")?(?: aria-hidden="true")?>{day}</span>', cell
+        ):
+            return cell
+    raise AssertionError(f"no cell for day {day}")
+
+
+def test_month_is_an_accessible_table(client):
+    html = client.get(month_url(2031, 10)).content.decode()
+    assert '<table class="table table-bordered month-grid">' in html
+    assert re.search(
+        r"<caption[^>]*>Events in October 2031, times in Eastern Time", html
+    )
+    headers = re.findall(r'<th scope="col">.*?</th>', html)
+    assert len(headers) == 7
+    assert "Sunday" in headers[0]
+    assert "Saturday" in headers[6]
+    assert "<h1" in html
+
+
+def test_each_day_lists_its_events_as_links_and_links_to_its_agenda(client):
+    event = make_event("SOS webinar", start=eastern(2031, 10, 21, 14))
+    make_event("Hidden draft", start=eastern(2031, 10, 21, 16), is_published=False)
+    html = client.get(month_url(2031, 10)).content.decode()
+    cell = cell_for_day(html, 21)
+    assert f'href="{event.get_absolute_url()}">SOS webinar</a>' in cell
+    assert ">2:00pm</time>" in cell
+    assert 'href="#day-2031-10-21"' in cell
+    assert 'id="day-2031-10-21"' in html
+    assert "Hidden draft" not in html
+    assert "Tuesday, October 21, 2031" in text_of(client.get(month_url(2031, 10)))
+
+
+def test_a_late_event_on_the_last_day_stays_in_its_month(client):
+    """11:30pm Eastern on October 31 is November 1 in UTC, but October 31 here."""
+    make_event("Late night", start=eastern(2031, 10, 31, 23, 30))
+    october = client.get(month_url(2031, 10)).content.decode()
+    assert "Late night" in cell_for_day(october, 31)
+    november = client.get(month_url(2031, 11)).content.decode()
+    assert "Late night" not in november
+
+
+def test_the_grid_follows_the_chosen_zone(client):
+    """In Tokyo, 11:30pm Eastern on October 31 is already November 1."""
+    make_event("Late night", start=eastern(2031, 10, 31, 23, 30))
+    october = client.get(month_url(2031, 10, tz="Asia/Tokyo")).content.decode()
+    assert "Late night" not in october
+    november = client.get(month_url(2031, 11, tz="Asia/Tokyo")).content.decode()
+    assert "Late night" in cell_for_day(november, 1)
+    assert ">12:30pm</time>" in cell_for_day(november, 1)
+    assert "?tz=Asia%2FTokyo" in november  # links keep the chosen zone
+
+
+def test_an_event_just_after_midnight_on_the_first_belongs_to_that_month(client):
+    make_event("Early bird", start=eastern(2031, 11, 1, 0, 0))
+    assert "Early bird" not in client.get(month_url(2031, 10)).content.decode()
+    november = client.get(month_url(2031, 11)).content.decode()
+    assert "Early bird" in cell_for_day(november, 1)
+
+
+def test_a_month_starting_on_sunday_fills_the_first_cell(client):
+    """September 2030 begins on a Sunday: no leading blank cells."""
+    html = client.get(month_url(2030, 9)).content.decode()
+    first_row = cells(html)[:7]
+    assert "other-month" not in first_row[0]
+    assert re.search(r">1</span>", first_row[0])
+
+
+def test_a_month_starting_on_saturday_has_six_leading_blanks(client):
+    """June 2030 begins on a Saturday."""
+    html = client.get(month_url(2030, 6)).content.decode()
+    first_row = cells(html)[:7]
+    assert all("other-month" in cell for cell in first_row[:6])
+    assert re.search(r">1</span>", first_row[6])
+    assert len(cells(html)) % 7 == 0
+
+
+def test_december_links_to_january_of_the_next_year(client):
+    html = client.get(month_url(2031, 12)).content.decode()
+    assert f'href="{month_url(2032, 1)}"' in html
+    assert "January 2032" in html
+    assert f'href="{month_url(2031, 11)}"' in html
+    january = client.get(month_url(2032, 1)).content.decode()
+    assert f'href="{month_url(2031, 12)}"' in january
+    assert "December 2031" in january
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/calendar/2031/13/",
+        "/events/calendar/2031/0/",
+        "/events/calendar/0/5/",
+        "/events/calendar/99999/1/",
+        "/events/calendar/9999/12/",
+    ],
+)
+def test_months_that_do_not_exist_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_today_is_marked(client):
+    today = timezone.now().astimezone(ZoneInfo("America/New_York"))
+    html = client.get(month_url(today.year, today.month)).content.decode()
+    marked = re.findall(r'<td[^>]*aria-current="date"[^>]*>.*?</td>', html, re.S)
+    assert len(marked) == 1
+    assert f">{today.day}</span>" in marked[0]
+
+
+def test_calendar_redirects_to_this_month_in_the_site_zone(client):
+    today = timezone.now().astimezone(ZoneInfo("America/New_York"))
+    response = client.get(reverse("events:calendar"))
+    assert response.status_code == 302
+    assert response.url == f"/events/calendar/{today.year}/{today.month:02d}/"
+    with_zone = client.get(reverse("events:calendar"), {"tz": "Europe/London"})
+    assert with_zone.url.endswith("?tz=Europe%2FLondon")
+
+
+def test_an_unknown_zone_on_the_grid_is_explained(client):
+    response = client.get(month_url(2031, 10, tz="Nowhere/Land"))
+    assert response.status_code == 200
+    assert "“Nowhere/Land” is not a time zone we know" in text_of(response)
+
+
+def test_cancelled_events_are_marked_in_the_grid(client):
+    make_event("Called off", start=eastern(2031, 10, 8), status=Event.Status.CANCELLED)
+    cell = cell_for_day(client.get(month_url(2031, 10)).content.decode(), 8)
+    assert "Cancelled: Called off" in cell
+
+
+def test_month_runs_the_same_queries_for_5_and_200_events(
+    client, django_assert_num_queries
+):
+    for n in range(5):
+        make_event(start=eastern(2031, 10, 1 + n, 9))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(month_url(2031, 10)).status_code == 200
+    five = len(captured)
+    for n in range(195):
+        make_event(start=eastern(2031, 10, 1, 9) + timedelta(hours=3 * n))
+    with django_assert_num_queries(five):
+        assert client.get(month_url(2031, 10)).status_code == 200
