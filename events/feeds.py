@@ -1,18 +1,253 @@
+"""Calendar feeds over HTTP: the subscription feed, single events, RSS.
+
+The bodies come from ``events.ical``; this module decides which events go
+in, caches the feed and answers conditional requests (PRODUCT.md §5).
+
+``Last-Modified`` must never go backwards, yet a deleted event leaves no
+``updated_at`` behind. So every change to what a feed shows moves a "feeds
+changed at" marker kept in the cache (see ``events.signals``); a cache that
+lost it starts again from *now*, which can only move the date forward.
+"""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.core.cache import cache
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from . import ical
+from .models import Category, Event, Series
+from .text import plain_text
+
+# Past events stay in the feed this long, so last month's webinar is still
+# in subscribers' calendars; cancelled ones leave once they have passed.
+RECENT = timedelta(days=90)
+# The feed body is rebuilt at least this often even if nothing changed, so
+# events leave the window on time.
+MAX_CACHE_SECONDS = 3600
+CHANGED_AT_KEY = "almanac:feeds:changed-at"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
+# The "feeds changed at" marker
+
+
+def feeds_changed_at() -> datetime:
+    """When anything a feed shows last changed (at the latest, now)."""
+    stamp = cache.get(CHANGED_AT_KEY)
+    if stamp is None:
+        # Lost (cache cleared or new): we cannot know what changed meanwhile.
+        cache.add(CHANGED_AT_KEY, timezone.now().timestamp(), timeout=None)
+        stamp = cache.get(CHANGED_AT_KEY) or timezone.now().timestamp()
+    return datetime.fromtimestamp(stamp, tz=UTC)
+
+
+def mark_feeds_changed() -> None:
+    """Move the marker forward; cached feed bodies keyed on it go stale."""
+    now = timezone.now().timestamp()
+    previous = cache.get(CHANGED_AT_KEY) or 0
+    cache.set(CHANGED_AT_KEY, max(now, previous + 1e-6), timeout=None)
+
+
+# Which events a feed holds
+
+
+def feed_events(
+    *,
+    now: datetime,
+    category: Category | None = None,
+    series: Series | None = None,
+):
+    """Published events from the last 90 days and all upcoming, soonest first.
+
+    A cancelled event stays until it has passed, so subscribers see the
+    cancellation instead of the event silently vanishing.
+    """
+    queryset = _narrowed(Event.objects.published(), category=category, series=series)
+    return (
+        queryset.filter(end__gt=now - RECENT)
+        .exclude(status=Event.Status.CANCELLED, end__lte=now)
+        .order_by("start", "pk")
+        .prefetch_related("categories")
+    )
+
+
+def _narrowed(queryset, *, category: Category | None, series: Series | None):
+    if category is not None:
+        queryset = queryset.filter(categories=category)
+    if series is not None:
+        queryset = queryset.filter(series=series)
+    return queryset
+
+
+def _last_left_window(
+    *, now: datetime, category: Category | None, series: Series | None
+) -> datetime | None:
+    """When an event last aged out of the feed: the body changed then too."""
+    queryset = _narrowed(Event.objects.published(), category=category, series=series)
+    ends = queryset.aggregate(
+        aged=Max("end", filter=Q(end__lte=now - RECENT)),
+        cancelled=Max("end", filter=Q(status=Event.Status.CANCELLED, end__lte=now)),
+    )
+    moments = []
+    if ends["aged"]:
+        moments.append(ends["aged"] + RECENT)
+    if ends["cancelled"]:
+        moments.append(ends["cancelled"])
+    return max(moments, default=None)
+
+
+def _leaves_window(event: Event) -> datetime:
+    if event.status == Event.Status.CANCELLED:
+        return event.end
+    return event.end + RECENT
+
+
+# Views
+
+
+@require_safe
 def calendar_feed(request):
-    raise Http404
+    """``/events/feed.ics``, optionally ``?category=<slug>`` or ``?series=<slug>``."""
+    category_slug = request.GET.get("category", "")
+    series_slug = request.GET.get("series", "")
+    changed_at = feeds_changed_at()
+    filters = hashlib.sha256(f"{category_slug}\0{series_slug}".encode()).hexdigest()
+    key = f"almanac:feeds:body:{changed_at.timestamp()}:{filters}"
+    entry = cache.get(key)
+    if entry is None:
+        # Unknown slugs raise 404 here and are never cached.
+        category = _by_slug(Category, category_slug)
+        series = _by_slug(Series, series_slug)
+        entry, seconds = _build_feed(
+            changed_at=changed_at, category=category, series=series
+        )
+        cache.set(key, entry, timeout=seconds)
+    body, last_modified = entry
+    return calendar_response(request, body, last_modified=last_modified)
 
 
+def _by_slug(model, slug: str):
+    if not slug:
+        return None
+    try:
+        return model.objects.get(slug=slug)
+    except model.DoesNotExist:
+        raise Http404(f"No {model._meta.verbose_name} “{slug}”.") from None
+
+
+def _build_feed(
+    *, changed_at: datetime, category: Category | None, series: Series | None
+) -> tuple[tuple[bytes, datetime], int]:
+    now = timezone.now()
+    events = list(feed_events(now=now, category=category, series=series))
+    site = settings.ALMANAC_SITE_NAME
+    if category is not None:
+        name = f"{site}: {category.name}"
+        description = plain_text(category.description) or name
+    elif series is not None:
+        name = f"{site}: {series.title}"
+        description = plain_text(series.description) or name
+    else:
+        name = f"{site} events"
+        description = f"Events published by {site}: the last 90 days and upcoming."
+    body = ical.feed_ics(events, name=name, description=description)
+
+    last_modified = max(
+        changed_at,
+        *(event.updated_at for event in events),
+        _last_left_window(now=now, category=category, series=series) or changed_at,
+    )
+    next_exit = min((_leaves_window(event) for event in events), default=None)
+    seconds = MAX_CACHE_SECONDS
+    if next_exit is not None:
+        seconds = max(1, min(seconds, int((next_exit - now).total_seconds()) + 1))
+    return (body, last_modified), seconds
+
+
+@require_safe
 def event_ics(request, slug):
-    raise Http404
+    """``/events/<slug>/event.ics``: one published event, no join URL."""
+    event = get_object_or_404(
+        Event.objects.published().prefetch_related("categories"), slug=slug
+    )
+    body = ical.event_ics(event)
+    # A renamed category changes the file without touching the event.
+    last_modified = max(event.updated_at, feeds_changed_at())
+    return calendar_response(
+        request, body, last_modified=last_modified, filename=f"{event.slug}.ics"
+    )
+
+
+def calendar_response(
+    request, body: bytes, *, last_modified: datetime, filename: str = ""
+) -> HttpResponse:
+    """A calendar body with validators, or 304 when the client has it.
+
+    ``filename`` makes it a download; feeds have none, since calendar apps
+    subscribe to them rather than save them.
+    """
+    etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Revalidating is cheap (a cached body, a 304), so caches always ask.
+    patch_cache_control(response, public=True, no_cache=True)
+    return get_conditional_response(
+        request,
+        etag=etag,
+        last_modified=int(last_modified.timestamp()),
+        response=response,
+    )
 
 
 class UpcomingEventsFeed(Feed):
-    title = "Upcoming events"
-    link = "/events/"
+    """``/events/feed.rss``: upcoming published events."""
+
+    def title(self):
+        return f"{settings.ALMANAC_SITE_NAME}: upcoming events"
+
+    def link(self):
+        return settings.SITE_URL + reverse("events:list")
+
+    def description(self):
+        return f"Upcoming events published by {settings.ALMANAC_SITE_NAME}."
 
     def items(self):
-        return []
+        return Event.objects.published().upcoming().prefetch_related("categories")[:50]
+
+    def item_title(self, item):
+        return ical.event_summary(item)
+
+    def item_description(self, item):
+        when = dateformat.format(item.local_start, "l, F j, Y, g:i A")
+        text = plain_text(item.description)
+        return f"{when} ({item.time_zone_label})\n\n{text}".strip()
+
+    def item_link(self, item):
+        return ical.event_url(item)
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.uid}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [category.name for category in item.categories.all()]
