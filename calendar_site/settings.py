@@ -260,6 +260,9 @@ ALMANAC_REGISTRATION_NOTE = os.environ.get("REGISTRATION_NOTE") or (
     "your registration so that someone on the waiting list can take your seat."
 )
 EVENTS_PER_PAGE = 20
+# Registrants' names, emails, organizations and requests are erased this
+# many days after their event (manage.py purge_personal_data); counts stay.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,9 @@
-"""Who holds a seat, or a place in line, for an event.
+"""Who holds a seat, or a place in line, for an event, and the mail we owe them.
 
 Only ``registrations.services`` changes a registration's status.
 """
+
+import hashlib
 
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,11 @@ from events.models import Event
 def normalize_email(email: str) -> str:
     """Addresses compare trimmed and case-insensitively."""
     return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 of a self-service token: the only form in which it is kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Registration(models.Model):
@@ -32,7 +39,10 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
     email_normalized = models.EmailField(
-        _("email (normalized)"), max_length=254, editable=False
+        _("email (normalized)"),
+        max_length=254,
+        editable=False,
+        help_text=_("Trimmed and lower-cased, to find a repeat registration."),
     )
     organization = models.CharField(
         _("library or organization"), max_length=200, blank=True
@@ -40,7 +50,12 @@ class Registration(models.Model):
     accommodation_request = models.TextField(
         _("accessibility or accommodation request"), blank=True
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        help_text=_("Confirmed registrations hold a seat; waitlisted ones do not."),
+    )
     attended = models.BooleanField(_("attended"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     promoted_at = models.DateTimeField(
@@ -51,7 +66,18 @@ class Registration(models.Model):
     token_hash = models.CharField(
         _("token hash"), max_length=64, unique=True, editable=False
     )
-    last_emailed_at = models.DateTimeField(_("last emailed"), null=True, blank=True)
+    last_emailed_at = models.DateTimeField(
+        _("last emailed"),
+        null=True,
+        blank=True,
+        help_text=_("When the last email with a self-service link was queued."),
+    )
+    reminder_sent_at = models.DateTimeField(
+        _("reminder queued"),
+        null=True,
+        blank=True,
+        help_text=_("Set once, so nobody is reminded twice."),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -81,3 +107,98 @@ class Registration(models.Model):
     def save(self, *args, **kwargs):
         self.email_normalized = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def waitlist_position(self) -> int | None:
+        """1 for the next in line. First come, first served: the row's id is
+        assigned inside the event lock, so it orders arrivals exactly."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Registration.objects.filter(
+            event_id=self.event_id, status=self.Status.WAITLISTED, pk__lt=self.pk
+        ).count()
+        return ahead + 1
+
+
+class OutboundEmail(models.Model):
+    """One email, written in the transaction of the change it reports.
+
+    A task sends it after the commit. Once sent, its bodies are cleared (they
+    may carry a self-service link, which is a secret) and the row stays as the
+    record of delivery.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Registration confirmed")
+        WAITLISTED = "waitlisted", _("Added to the waiting list")
+        PROMOTION = "promotion", _("Promoted from the waiting list")
+        CANCELLATION = "cancellation", _("Cancellation receipt")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+        REMINDER = "reminder", _("Reminder")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        related_name="emails",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(
+        _("plain-text body"), blank=True, help_text=_("Cleared once sent.")
+    )
+    body_html = models.TextField(
+        _("HTML body"), blank=True, help_text=_("Cleared once sent.")
+    )
+    ics = models.TextField(
+        _("calendar attachment"),
+        blank=True,
+        help_text=_("The .ics sent along with a confirmed seat; cleared once sent."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        _("sending since"),
+        null=True,
+        blank=True,
+        help_text=_("When a worker took it; a stale claim is retried."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, db_index=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="outbound_email_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient}"

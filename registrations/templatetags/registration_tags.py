@@ -1,10 +1,36 @@
-"""The registration box on an event page (placeholder until registration lands)."""
+"""The registration box on an event page: the form, or why there is none."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
+
+from registrations.forms import RegistrationForm
+from registrations.selectors import WAITLIST, current_registration_state
 
 register = template.Library()
+
+SUBMIT_LABELS = {WAITLIST: _("Join the waiting list")}
+
+
+def registration_form(event, state, data=None) -> RegistrationForm:
+    label = SUBMIT_LABELS.get(state.code, _("Register"))
+    return RegistrationForm(data, event=event, submit_label=label)
 
 
 @register.inclusion_tag("registrations/_registration_box.html", takes_context=True)
 def registration_box(context, event):
-    return {"event": event, "request": context.get("request")}
+    """The form while registration takes people; otherwise one line saying
+    why not. After a failed POST the view leaves the bound form (with its
+    errors and what was typed) on the request."""
+    request = context.get("request")
+    state = current_registration_state(event)
+    form = getattr(request, "registration_form", None)
+    if form is None and state.accepts_registrations:
+        form = registration_form(event, state)
+    return {
+        "event": event,
+        "state": state.code,
+        "form": form,
+        "show_form": state.accepts_registrations and form is not None,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,358 @@
+"""Rosters for staff. Every action that changes a seat calls the services;
+the admin itself never writes a registration's status."""
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.models import Event
+
+from . import services
+from .emails import requeue_email
+from .models import OutboundEmail, Registration
+from .selectors import with_waitlist_positions
+
+ROSTER_COLUMNS = (
+    "Event",
+    "Name",
+    "Email",
+    "Library or organization",
+    "Accessibility or accommodation request",
+    "Status",
+    "Waitlist position",
+    "Attended",
+    "Registered",
+    "Promoted",
+    "Cancelled",
+)
+
+
+class Echo:
+    """A file-like object that hands back what is written: csv.writer into
+    a streamed response, one row at a time."""
+
+    def write(self, value):
+        return value
+
+
+def spreadsheet_safe(value) -> str:
+    """Members type these fields; a leading = + - @ would run as a formula
+    when staff open the roster in a spreadsheet."""
+    text = "" if value is None else str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+def roster_rows(registrations) -> Iterator[list[str]]:
+    def local(moment, event):
+        return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    for r in registrations:
+        yield [
+            spreadsheet_safe(v)
+            for v in (
+                r.event.title,
+                r.name,
+                r.email,
+                r.organization,
+                r.accommodation_request,
+                r.get_status_display(),
+                r.position or "",
+                "yes" if r.attended else "no",
+                local(r.created_at, r.event),
+                local(r.promoted_at, r.event),
+                local(r.cancelled_at, r.event),
+            )
+        ]
+
+
+def roster_response(queryset, filename: str) -> StreamingHttpResponse:
+    """A roster as CSV, streamed so that a big event never sits in memory."""
+    writer = csv.writer(Echo())
+    rows = with_waitlist_positions(queryset.select_related("event")).order_by(
+        "event__start", "event_id", "pk"
+    )
+
+    def lines():
+        yield "\ufeff"  # so Excel reads the file as UTF-8
+        yield writer.writerow(ROSTER_COLUMNS)
+        for row in roster_rows(rows.iterator(chunk_size=500)):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "email",
+        "organization",
+        "event",
+        "status",
+        "position",
+        "attended",
+        "created_at",
+    )
+    list_filter = ("status", "attended", ("event", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "email", "organization")
+    list_select_related = ("event",)
+    change_list_template = "registrations/admin/change_list.html"
+    date_hierarchy = "created_at"
+    # Typo fixes only; everything about the seat goes through the actions.
+    editable_fields = ("name", "organization", "accommodation_request")
+    fields = (
+        "event",
+        "name",
+        "email",
+        "organization",
+        "accommodation_request",
+        "status",
+        "position",
+        "attended",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "last_emailed_at",
+        "reminder_sent_at",
+    )
+    readonly_fields = (
+        "event",
+        "email",
+        "status",
+        "position",
+        "attended",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "last_emailed_at",
+        "reminder_sent_at",
+    )
+    actions = (
+        "cancel_registrations",
+        "promote_registrations",
+        "mark_attended",
+        "mark_not_attended",
+        "resend_emails",
+        "export_roster",
+    )
+
+    def get_queryset(self, request):
+        return with_waitlist_positions(super().get_queryset(request))
+
+    @admin.display(description=_("waitlist position"))
+    def position(self, registration):
+        return registration.position
+
+    def has_add_permission(self, request):
+        # Registrations come from the form, through the service.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would free a seat without promoting anyone: cancel instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Only the edited fields: a full save could write back a status that a
+        # cancellation changed while this form was open.
+        obj.save(update_fields=[f for f in self.editable_fields if f in form.fields])
+
+    def _each(self, request, queryset, call, done_message):
+        done = 0
+        for registration in queryset.select_related("event"):
+            try:
+                call(registration)
+            except services.RegistrationError as error:
+                self.message_user(
+                    request, f"{registration.name}: {error.message}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Cancel selected registrations (and promote the waitlist)"),
+        permissions=["change"],
+    )
+    def cancel_registrations(self, request, queryset):
+        self._each(
+            request,
+            queryset.filter(status__in=Registration.ACTIVE),
+            lambda r: services.cancel_registration(registration_id=r.pk, by_staff=True),
+            lambda n: (
+                ngettext("Cancelled %d registration.", "Cancelled %d registrations.", n)
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Promote selected from the waiting list"),
+        permissions=["change"],
+    )
+    def promote_registrations(self, request, queryset):
+        self._each(
+            request,
+            queryset.order_by("pk"),
+            lambda r: services.promote_waitlist(
+                event_id=r.event_id, registration_id=r.pk
+            ),
+            lambda n: ngettext("Promoted %d person.", "Promoted %d people.", n) % n,
+        )
+
+    @admin.action(description=_("Mark selected as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.mark_attended(registration_id=r.pk),
+            lambda n: ngettext("Marked %d attended.", "Marked %d attended.", n) % n,
+        )
+
+    @admin.action(
+        description=_("Mark selected as not attended"), permissions=["change"]
+    )
+    def mark_not_attended(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.mark_attended(registration_id=r.pk, attended=False),
+            lambda n: (
+                ngettext("Marked %d not attended.", "Marked %d not attended.", n) % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Resend the registration email (with a new link)"),
+        permissions=["change"],
+    )
+    def resend_emails(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.resend_registration_email(registration_id=r.pk),
+            lambda n: ngettext("Queued %d email.", "Queued %d emails.", n) % n,
+        )
+
+    @admin.action(
+        description=_("Export selected as a CSV roster"), permissions=["view"]
+    )
+    def export_roster(self, request, queryset):
+        return roster_response(
+            Registration.objects.filter(pk__in=queryset.values("pk")),
+            "registrations.csv",
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "roster/<int:event_id>.csv",
+                self.admin_site.admin_view(self.event_roster),
+                name="registrations_registration_roster",
+            ),
+            *super().get_urls(),
+        ]
+
+    def event_roster(self, request, event_id: int):
+        """Every registration of one event (cancelled ones too), as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        return roster_response(
+            Registration.objects.filter(event=event),
+            f"roster-{slugify(event.slug)[:80]}.csv",
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # One event filtered: offer its whole roster as CSV.
+        extra_context = extra_context or {}
+        event_id = request.GET.get("event__id__exact")
+        if event_id and event_id.isdigit():
+            extra_context["roster_url"] = reverse(
+                "admin:registrations_registration_roster", args=[int(event_id)]
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+        "error",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("recipient", "subject")
+    # The bodies are left out: until sent they may hold a member's secret link.
+    fields = (
+        "registration",
+        "kind",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "next_attempt_at",
+    )
+    readonly_fields = fields
+    actions = ("resend",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def error(self, email):
+        return (
+            (email.last_error[:80] + "…")
+            if len(email.last_error) > 80
+            else email.last_error
+        )
+
+    @admin.action(
+        description=_("Resend selected failed emails"), permissions=["change"]
+    )
+    def resend(self, request, queryset):
+        sendable = queryset.filter(
+            status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING]
+        )
+        count = sum(
+            requeue_email(email_id=pk) for pk in sendable.values_list("pk", flat=True)
+        )
+        skipped = queryset.count() - count
+        self.message_user(
+            request,
+            ngettext("Queued %d email again.", "Queued %d emails again.", count)
+            % count,
+            messages.SUCCESS if count else messages.WARNING,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d was already sent or being sent; left alone.",
+                    "%d were already sent or being sent; left alone.",
+                    skipped,
+                )
+                % skipped,
+                messages.INFO,
+            )

@@ -1,0 +1,405 @@
+"""The only code that claims or frees a seat, or changes an event's capacity.
+
+Every function here runs in one transaction, locks the event row first (always
+in that order, so two of them never deadlock), decides from counts read under
+that lock, writes, and writes its emails to the outbox in the same
+transaction; they are sent after the commit. On PostgreSQL the lock is a real
+row lock; SQLite takes its write lock when the transaction begins
+(``transaction_mode: IMMEDIATE`` in the settings), which serializes the same
+way.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+from . import selectors
+from .emails import queue_email
+from .models import OutboundEmail, Registration, hash_token, normalize_email
+
+Status = Registration.Status
+Kind = OutboundEmail.Kind
+
+# A repeat submission re-sends the person's email, but not more often than this.
+DEFAULT_RESEND_INTERVAL = timedelta(minutes=5)
+
+REFUSALS = {
+    selectors.NOT_REQUIRED: _("This event does not need registration: just join us."),
+    selectors.EXTERNAL: _("Registration for this event is on the sponsor's site."),
+    selectors.CANCELLED: _("This event has been cancelled."),
+    selectors.POSTPONED: _(
+        "This event has been postponed; registration will reopen with its new date."
+    ),
+    selectors.UNPUBLISHED: _("This event is not open for registration."),
+    selectors.CLOSED: _("Registration for this event has closed."),
+    selectors.NOT_OPEN: _("Registration for this event opens on {date}."),
+    selectors.FULL: _("Sorry, this event is full."),
+    selectors.WAITLIST_FULL: _("Sorry, this event and its waiting list are full."),
+}
+
+
+class RegistrationError(Exception):
+    """A registration rule said no. ``message`` is meant for the person."""
+
+    def __init__(self, message, *, code: str):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool
+    # Whether this submission put an email in the outbox (a repeat submission
+    # only does once every few minutes).
+    email_queued: bool
+
+
+def resend_interval() -> timedelta:
+    seconds = getattr(settings, "REGISTRATION_RESEND_INTERVAL", None)
+    return DEFAULT_RESEND_INTERVAL if seconds is None else timedelta(seconds=seconds)
+
+
+def new_token() -> tuple[str, str]:
+    """A self-service token (256 bits from ``secrets``) and the hash we keep."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def _lock_event(event_id: int) -> Event:
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _seat_counts(event: Event) -> tuple[int, int]:
+    """(confirmed, waitlisted), read fresh; call it under the event lock."""
+    counts = dict(
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return counts.get(Status.CONFIRMED, 0), counts.get(Status.WAITLISTED, 0)
+
+
+def _refuse(code: str, event: Event) -> RegistrationError:
+    message = REFUSALS[code]
+    if code == selectors.NOT_OPEN:
+        opens = event.registration_opens.astimezone(event.tz)
+        date = dateformat.format(opens, "l, F j, Y, g:i A")
+        message = str(message).format(date=f"{date} {event.time_zone_label}")
+    return RegistrationError(message, code=code)
+
+
+def _email_with_link(registration: Registration, kind: str, now: datetime) -> None:
+    """Issue a new token (the old link stops working) and queue ``kind``."""
+    token, registration.token_hash = new_token()
+    registration.last_emailed_at = now
+    registration.save(update_fields=["token_hash", "last_emailed_at"])
+    queue_email(
+        registration=registration,
+        kind=kind,
+        token=token,
+        position=registration.waitlist_position,
+    )
+
+
+def _status_email_kind(registration: Registration) -> str:
+    if registration.status == Status.CONFIRMED:
+        return Kind.CONFIRMATION
+    return Kind.WAITLISTED
+
+
+def _fill_seats(event: Event, now: datetime) -> list[Registration]:
+    """Promote the earliest waitlisted registrations into the free seats."""
+    if event.status != Event.Status.SCHEDULED or now >= event.start:
+        return []
+    waiting = Registration.objects.filter(
+        event=event, status=Status.WAITLISTED
+    ).order_by("pk")
+    if event.capacity is not None:
+        confirmed, _waitlisted = _seat_counts(event)
+        free = max(event.capacity - confirmed, 0)
+        if not free:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for registration in promoted:
+        _promote(registration, event, now)
+    return promoted
+
+
+def _promote(registration: Registration, event: Event, now: datetime) -> None:
+    registration.event = event
+    registration.status = Status.CONFIRMED
+    registration.promoted_at = now
+    registration.save(update_fields=["status", "promoted_at"])
+    _email_with_link(registration, Kind.PROMOTION, now)
+
+
+def register_for_event(
+    *,
+    event_id: int,
+    name: str,
+    email: str,
+    organization: str = "",
+    accommodation_request: str = "",
+    notify: bool = True,
+) -> RegistrationResult:
+    """Confirm a seat, or a place on the waiting list, or refuse with a reason.
+
+    Someone already registered (same address, any letter case) gets their
+    existing registration back and their email again, at most once every
+    few minutes. ``notify=False`` (staff entering people, demo data) sends
+    nothing; a later resend gives them their link.
+    """
+    name, email = name.strip(), email.strip()
+    if not name or "@" not in email:
+        raise RegistrationError(
+            _("Please give your name and email address."), code="invalid"
+        )
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        now = timezone.now()
+        confirmed, waitlisted = _seat_counts(event)
+        state = selectors.registration_state(
+            event, confirmed=confirmed, waitlisted=waitlisted, now=now
+        )
+        if state.code not in {
+            selectors.OPEN,
+            selectors.WAITLIST,
+            selectors.FULL,
+            selectors.WAITLIST_FULL,
+        }:
+            raise _refuse(state.code, event)
+
+        existing = Registration.objects.filter(
+            event=event,
+            email_normalized=normalize_email(email),
+            status__in=Registration.ACTIVE,
+        ).first()
+        if existing is not None:
+            existing.event = event
+            due = notify and (
+                existing.last_emailed_at is None
+                or now - existing.last_emailed_at >= resend_interval()
+            )
+            if due:
+                _email_with_link(existing, _status_email_kind(existing), now)
+            return RegistrationResult(existing, created=False, email_queued=due)
+
+        if not state.accepts_registrations:
+            raise _refuse(state.code, event)
+        status = Status.CONFIRMED if state.code == selectors.OPEN else Status.WAITLISTED
+        token, token_hash = new_token()
+        registration = Registration.objects.create(
+            event=event,
+            name=name,
+            email=email,
+            organization=organization.strip(),
+            accommodation_request=accommodation_request.strip(),
+            status=status,
+            token_hash=token_hash,
+            last_emailed_at=now if notify else None,
+        )
+        if notify:
+            queue_email(
+                registration=registration,
+                kind=_status_email_kind(registration),
+                token=token,
+                position=waitlisted + 1 if status == Status.WAITLISTED else None,
+            )
+        return RegistrationResult(registration, created=True, email_queued=notify)
+
+
+def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
+    """Lock the registration's event, then read the registration fresh."""
+    try:
+        event_id = Registration.objects.values_list("event_id", flat=True).get(
+            pk=registration_id
+        )
+    except Registration.DoesNotExist:
+        raise RegistrationError(
+            _("This registration does not exist."), code="not_found"
+        ) from None
+    event = _lock_event(event_id)
+    registration = Registration.objects.get(pk=registration_id)
+    registration.event = event
+    return registration, event
+
+
+def cancel_registration(
+    *, registration_id: int, by_staff: bool = False
+) -> Registration:
+    """Cancel a registration; a freed seat goes to the next in line, in the
+    same transaction. Cancelling twice changes nothing the second time.
+
+    Members may cancel until the event starts; staff at any time.
+    """
+    with transaction.atomic():
+        registration, event = _locked_registration(registration_id)
+        if registration.status == Status.CANCELLED:
+            return registration
+        now = timezone.now()
+        if not by_staff and now >= event.start:
+            raise RegistrationError(
+                _("This event has started, so the registration can no longer change."),
+                code=selectors.CLOSED,
+            )
+        held_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        if now < event.start and event.status != Event.Status.CANCELLED:
+            queue_email(registration=registration, kind=Kind.CANCELLATION)
+        if held_seat:
+            _fill_seats(event, now)
+        return registration
+
+
+def promote_waitlist(
+    *, event_id: int, registration_id: int | None = None
+) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served.
+
+    With ``registration_id``, staff promote that person ahead of the line,
+    which still needs a free seat.
+    """
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        now = timezone.now()
+        if registration_id is None:
+            return _fill_seats(event, now)
+        registration = Registration.objects.get(pk=registration_id, event=event)
+        if registration.status != Status.WAITLISTED:
+            raise RegistrationError(
+                _("This registration is not on the waiting list."),
+                code="not_waitlisted",
+            )
+        if event.status == Event.Status.CANCELLED:
+            raise _refuse(selectors.CANCELLED, event)
+        confirmed, _waitlisted = _seat_counts(event)
+        if event.capacity is not None and confirmed >= event.capacity:
+            raise RegistrationError(
+                _(
+                    "No seat is free. Raise the capacity or cancel a "
+                    "registration first."
+                ),
+                code=selectors.FULL,
+            )
+        _promote(registration, event, now)
+        return [registration]
+
+
+def change_capacity(*, event_id: int, capacity: int | None) -> list[Registration]:
+    """Set an event's seats (None: no limit). Raising it promotes as many
+    waitlisted registrations as now fit; it may not go below the seats
+    already confirmed. Returns the promoted registrations."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        confirmed, _waitlisted = _seat_counts(event)
+        if capacity is not None and capacity < confirmed:
+            raise RegistrationError(
+                _(
+                    "%(confirmed)s people already hold a confirmed seat, so the "
+                    "capacity cannot go below %(confirmed)s. Cancel registrations "
+                    "first if you need fewer seats."
+                )
+                % {"confirmed": confirmed},
+                code="capacity_below_confirmed",
+            )
+        event.capacity = capacity
+        event.save(update_fields=["capacity", "updated_at"])
+        return _fill_seats(event, timezone.now())
+
+
+def cancel_event(*, event_id: int) -> int:
+    """Cancel an event and email everyone who holds a seat or a place in line.
+
+    Registrations keep their status, so the roster still shows who was
+    coming. Returns how many people were notified.
+    """
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        if event.status == Event.Status.CANCELLED:
+            raise RegistrationError(
+                _("This event is already cancelled."), code="already_cancelled"
+            )
+        event.status = Event.Status.CANCELLED
+        # Event.save raises the calendar sequence for a status change.
+        event.save(update_fields=["status", "updated_at"])
+        active = Registration.objects.filter(
+            event=event, status__in=Registration.ACTIVE
+        ).order_by("pk")
+        notified = 0
+        for registration in active:
+            registration.event = event
+            queue_email(registration=registration, kind=Kind.EVENT_CANCELLED)
+            notified += 1
+        return notified
+
+
+def resend_registration_email(*, registration_id: int) -> Registration:
+    """Staff's "resend": the person's current status, with a new link (the
+    old one stops working)."""
+    with transaction.atomic():
+        registration, _event = _locked_registration(registration_id)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("This registration is cancelled; there is nothing to resend."),
+                code="cancelled_registration",
+            )
+        _email_with_link(registration, _status_email_kind(registration), timezone.now())
+        return registration
+
+
+def mark_attended(*, registration_id: int, attended: bool = True) -> Registration:
+    with transaction.atomic():
+        registration, _event = _locked_registration(registration_id)
+        registration.attended = attended
+        registration.save(update_fields=["attended"])
+        return registration
+
+
+def send_reminders(*, within: timedelta, now: datetime | None = None) -> int:
+    """Queue a reminder to every confirmed registrant of a scheduled event
+    starting within ``within``. Each person is reminded once, ever: the
+    waitlisted never, and a second run finds nobody new. Returns the count."""
+    now = now or timezone.now()
+    event_ids = list(
+        Event.objects.filter(
+            status=Event.Status.SCHEDULED,
+            is_published=True,
+            start__gt=now,
+            start__lte=now + within,
+            registrations__status=Status.CONFIRMED,
+            registrations__reminder_sent_at__isnull=True,
+        )
+        .order_by("start", "pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    reminded = 0
+    for event_id in event_ids:
+        with transaction.atomic():
+            event = _lock_event(event_id)
+            if event.status != Event.Status.SCHEDULED or event.start <= now:
+                continue
+            due = Registration.objects.filter(
+                event=event, status=Status.CONFIRMED, reminder_sent_at__isnull=True
+            ).order_by("pk")
+            for registration in due:
+                registration.event = event
+                registration.reminder_sent_at = now
+                registration.save(update_fields=["reminder_sent_at"])
+                _email_with_link(registration, Kind.REMINDER, now)
+                reminded += 1
+    return reminded

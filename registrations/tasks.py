@@ -1,0 +1,16 @@
+"""Background work: sending the outbox.
+
+With the immediate backend (tests, ``make run``) the task runs inside the
+``on_commit`` callback of the request that queued the email; it catches
+everything, so a mail server's failure never reaches the member.
+"""
+
+from django.tasks import task
+
+from .emails import deliver_outbound_email
+
+
+@task()
+def send_outbound_email(email_id: int) -> str:
+    """Send one outbox row; record a failure on it and schedule the retry."""
+    return deliver_outbound_email(email_id=email_id)

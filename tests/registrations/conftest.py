@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from django.core import mail
+
+from registrations import services
+
+TOKEN_IN_LINK = re.compile(r"/registrations/([A-Za-z0-9_-]{20,})/")
+
+
+def register(event, n: int | str = 1, **fields):
+    """Register person ``n`` (or the given email) for ``event``."""
+    email = n if isinstance(n, str) else f"person{n}@example.org"
+    fields.setdefault("name", f"Person {n}")
+    return services.register_for_event(event_id=event.pk, email=email, **fields)
+
+
+def token_from(message) -> str:
+    """The self-service token in a sent email's plain-text body."""
+    match = TOKEN_IN_LINK.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def sent_to(address: str):
+    return [m for m in mail.outbox if address in m.to]
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run on_commit callbacks (the email tasks) as a real commit would."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+@pytest.fixture
+def failing_mail(settings):
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.registrations.mail_backends.FailingEmailBackend"}
+    }

@@ -1,0 +1,145 @@
+"""The last seats, raced for by real threads on PostgreSQL.
+
+SQLite has no row locks (it serializes whole transactions), so these run only
+where DATABASE_URL points at PostgreSQL, as in CI.
+"""
+
+import threading
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from events.models import Event
+from registrations import services
+from registrations.models import Registration
+from registrations.selectors import with_waitlist_positions
+from tests.builders import make_event
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="needs PostgreSQL (set DATABASE_URL): the race needs real row locks",
+    ),
+]
+
+Status = Registration.Status
+RACERS = 40
+SEATS = 10
+
+
+@pytest.fixture(autouse=True)
+def slow_counting(monkeypatch):
+    """Hold each decision open a moment after counting seats, so that
+    without the lock every racer would count before anyone writes."""
+    count = services._seat_counts
+
+    def count_slowly(event):
+        counts = count(event)
+        time.sleep(0.02)
+        return counts
+
+    monkeypatch.setattr(services, "_seat_counts", count_slowly)
+
+
+def race(jobs):
+    """Run the callables at once (a barrier lets them all go together);
+    return what each returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = job()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def registration_job(event, n):
+    return lambda: services.register_for_event(
+        event_id=event.pk, name=f"Racer {n}", email=f"racer{n}@example.org"
+    )
+
+
+def counts(event):
+    active = Registration.objects.filter(event=event)
+    return (
+        active.filter(status=Status.CONFIRMED).count(),
+        active.filter(status=Status.WAITLISTED).count(),
+    )
+
+
+def test_forty_racers_ten_seats_and_a_waitlist():
+    """40 simultaneous registrations for 10 seats: exactly 10 confirmed and 30
+    waitlisted, at positions 1 to 30 in the order they got the lock."""
+    event = make_event(capacity=SEATS, waitlist_enabled=True)
+    results = race([registration_job(event, n) for n in range(RACERS)])
+    assert all(isinstance(r, services.RegistrationResult) for r in results), results
+    assert counts(event) == (SEATS, RACERS - SEATS)
+    waiting = with_waitlist_positions(
+        Registration.objects.filter(event=event, status=Status.WAITLISTED)
+    ).order_by("pk")
+    assert [r.position for r in waiting] == list(range(1, RACERS - SEATS + 1))
+    # Arrival order: every confirmed row got the lock before every waitlisted one.
+    confirmed_ids = Registration.objects.filter(
+        event=event, status=Status.CONFIRMED
+    ).values_list("pk", flat=True)
+    assert max(confirmed_ids) < min(r.pk for r in waiting)
+
+
+def test_forty_racers_ten_seats_no_waitlist():
+    """Without a waiting list: exactly 10 confirmed, 30 told the event is full."""
+    event = make_event(capacity=SEATS, waitlist_enabled=False)
+    results = race([registration_job(event, n) for n in range(RACERS)])
+    refused = [r for r in results if isinstance(r, services.RegistrationError)]
+    assert len(refused) == RACERS - SEATS
+    assert {r.code for r in refused} == {"full"}
+    assert counts(event) == (SEATS, 0)
+
+
+def test_concurrent_cancellations_and_registrations_never_exceed_capacity():
+    """Ten cancellations (each promoting someone) racing ten new
+    registrations and a capacity change end with every seat filled and none
+    over."""
+    event = make_event(capacity=SEATS)
+    holders = [
+        registration_job(event, f"holder{n}")().registration for n in range(SEATS)
+    ]
+    for n in range(SEATS):
+        registration_job(event, f"waiting{n}")()
+    jobs = [
+        (lambda pk=r.pk: services.cancel_registration(registration_id=pk))
+        for r in holders
+    ]
+    jobs += [registration_job(event, f"new{n}") for n in range(SEATS)]
+    jobs.append(lambda: services.change_capacity(event_id=event.pk, capacity=SEATS))
+    results = race(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    confirmed, waitlisted = counts(event)
+    assert confirmed == SEATS == Event.objects.get(pk=event.pk).capacity
+    assert waitlisted == SEATS
+
+
+def test_without_the_lock_the_same_race_overbooks(monkeypatch):
+    """Control: take the row lock away and the same race confirms more people
+    than there are seats, which is what the tests above would catch."""
+    monkeypatch.setattr(
+        services, "_lock_event", lambda event_id: Event.objects.get(pk=event_id)
+    )
+    event = make_event(capacity=SEATS, waitlist_enabled=True)
+    race([registration_job(event, n) for n in range(RACERS)])
+    confirmed, _waitlisted = counts(event)
+    assert confirmed > SEATS

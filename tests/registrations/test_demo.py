@@ -1,0 +1,38 @@
+"""Demo registrations make the seed figures true."""
+
+import pytest
+
+from events.demo import load_demo_data
+from events.models import Event
+from registrations.demo import add_demo_registrations
+from registrations.models import OutboundEmail, Registration
+
+pytestmark = pytest.mark.django_db
+
+SEED_SEATS_LEFT = {
+    "sos-for-library-professionals": 98,
+    "patron-response-framework": 94,
+    "minimizing-social-media-to-maximize-library-values": 100,
+}
+
+
+def seats_left() -> dict[str, int]:
+    return {slug: Event.objects.get(slug=slug).seats_left for slug in SEED_SEATS_LEFT}
+
+
+def test_demo_registrations_give_the_seed_seat_figures():
+    """98, 94 and 100 seats available, as the seed pages say; emailing nobody."""
+    load_demo_data()
+    assert add_demo_registrations() == 8
+    assert seats_left() == SEED_SEATS_LEFT
+    assert all(r.email.endswith("@example.org") for r in Registration.objects.all())
+    assert not OutboundEmail.objects.exists()
+
+
+def test_demo_registrations_are_idempotent():
+    """Running it again adds nobody."""
+    load_demo_data()
+    add_demo_registrations()
+    assert add_demo_registrations() == 0
+    assert Registration.objects.count() == 8
+    assert seats_left() == SEED_SEATS_LEFT

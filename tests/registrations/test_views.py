@@ -1,0 +1,411 @@
+"""Registration as a member sees it: the box on the event page, the POST, the
+result page, and the self-service link."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from registrations import services
+from registrations.models import OutboundEmail, Registration
+from tests.builders import make_event
+
+from .conftest import register, token_from
+
+pytestmark = pytest.mark.django_db
+
+JOIN = "https://zoom.example.org/j/777"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The rate limit lives in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def form_data(**fields):
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "organization": "Springfield Public Library",
+        "accommodation_request": "",
+        "homepage": "",
+    }
+    data.update(fields)
+    return data
+
+
+def post_registration(client, event, **fields):
+    url = reverse("registrations:register", kwargs={"slug": event.slug})
+    return client.post(url, form_data(**fields))
+
+
+def box(client, event) -> str:
+    html = client.get(event.get_absolute_url()).content.decode()
+    start = html.index('id="register"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_event_page_offers_register_while_seats_are_left(client):
+    """Seats left: the form, with a "Register" button and every field."""
+    event = make_event(capacity=10)
+    html = box(client, event)
+    assert 'value="Register"' in html
+    for field in ("name", "email", "organization", "accommodation_request"):
+        assert f'name="{field}"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_event_page_offers_the_waiting_list_when_full(client):
+    """Full with a waiting list: the button says "Join the waiting list"."""
+    event = make_event(capacity=1)
+    register(event, 1)
+    assert 'value="Join the waiting list"' in box(client, event)
+
+
+def test_event_page_says_full_without_a_form(client):
+    """Full and no waiting list: "Event full", no form."""
+    event = make_event(capacity=1, waitlist_enabled=False)
+    register(event, 1)
+    html = box(client, event)
+    assert "Event full" in html
+    assert "<form" not in html
+
+
+def test_event_page_says_when_registration_opens(client):
+    """Before opening: "Registration opens <date>", no form."""
+    opens = timezone.now() + timedelta(days=3)
+    event = make_event(registration_opens=opens)
+    html = box(client, event)
+    assert "Registration opens" in html
+    assert str(opens.astimezone(event.tz).day) in html
+    assert "<form" not in html
+
+
+def test_event_page_says_registration_closed(client):
+    """After closing: "Registration closed", no form."""
+    event = make_event(registration_closes=timezone.now() - timedelta(hours=1))
+    html = box(client, event)
+    assert "Registration closed" in html
+    assert "<form" not in html
+
+
+def test_external_registration_is_a_link(client):
+    """An external registration URL replaces the form with a link."""
+    event = make_event(external_registration_url="https://ala.example.org/r/1")
+    html = box(client, event)
+    assert 'href="https://ala.example.org/r/1"' in html
+    assert "<form" not in html
+
+
+def test_no_form_when_registration_is_not_required(client):
+    """Registration not required: no form."""
+    event = make_event(registration_required=False)
+    assert "<form" not in box(client, event)
+
+
+def test_honeypot_is_hidden_by_a_class_not_an_inline_style(client):
+    """The honeypot is in the form, hidden with a CSS class; no style="" anywhere."""
+    event = make_event()
+    html = box(client, event)
+    assert 'name="homepage"' in html
+    assert "almanac-hp" in html
+    assert "style=" not in html
+
+
+def test_register_redirects_to_a_page_that_says_confirmed(client):
+    """POST, redirect, GET: the result says the seat is confirmed, names the
+    address the email went to, and never shows the secret link."""
+    event = make_event(capacity=10, join_url=JOIN)
+    with_commit = post_registration(client, event)
+    assert with_commit.status_code == 302
+    page = client.get(with_commit["Location"])
+    html = page.content.decode()
+    assert "You're registered" in html
+    assert "Status: confirmed" in html
+    assert "ada@example.org" in html
+    registration = Registration.objects.get()
+    assert registration.organization == "Springfield Public Library"
+    assert "/registrations/" not in html
+    assert JOIN not in html
+    assert page.cookies == {}
+
+
+def test_register_when_full_says_waitlisted_with_position(client):
+    """Full with a waiting list: the result gives the position."""
+    event = make_event(capacity=1)
+    register(event, 1)
+    register(event, 2)
+    response = post_registration(client, event)
+    html = client.get(response["Location"]).content.decode()
+    assert "You're on the waiting list" in html
+    assert "at position 2" in html
+
+
+def test_repeat_registration_says_already_registered_and_resent(
+    client, django_capture_on_commit_callbacks
+):
+    """A second POST with the same address (other case) creates nothing and
+    says the email was re-sent, or that it was sent minutes ago."""
+    event = make_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_registration(client, event)
+    response = post_registration(client, event, email="ADA@example.org ")
+    html = client.get(response["Location"]).content.decode()
+    assert "You're already registered" in html
+    assert "a few minutes ago" in html
+    Registration.objects.update(last_emailed_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_registration(client, event, email="ada@EXAMPLE.org")
+    html = client.get(response["Location"]).content.decode()
+    assert "sent your email again" in html
+    assert Registration.objects.count() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_invalid_form_shows_errors_and_keeps_what_was_typed(client):
+    """A bad email re-renders the event page with the error and the input."""
+    event = make_event()
+    response = post_registration(client, event, email="not-an-address")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in html
+    assert 'value="Ada Lovelace"' in html
+    assert "Springfield Public Library" in html
+    assert not Registration.objects.exists()
+
+
+def test_refusal_from_the_service_is_shown_on_the_event_page(client):
+    """If the event filled up after the page was loaded, the member sees why."""
+    event = make_event(capacity=1, waitlist_enabled=False)
+    register(event, 1)
+    response = post_registration(client, event)
+    html = response.content.decode()
+    assert "Sorry, this event is full." in html
+    assert Registration.objects.count() == 1
+
+
+def test_honeypot_pretends_success_and_stores_nothing(client):
+    """A filled honeypot looks like success to the bot; nothing is stored
+    or sent."""
+    event = make_event()
+    response = post_registration(client, event, homepage="http://spam.example")
+    assert response.status_code == 302
+    assert "You're registered" in client.get(response["Location"]).content.decode()
+    assert not Registration.objects.exists()
+    assert not OutboundEmail.objects.exists()
+
+
+def test_rate_limit_per_address(client, settings):
+    """Past the limit, a POST from the same address gets a clear message and
+    a 429; another address is not affected."""
+    settings.REGISTRATION_RATE_LIMIT = "2/600"
+    event = make_event()
+    for n in range(2):
+        assert post_registration(client, event, email=f"a{n}@example.org").status_code
+    response = post_registration(client, event, email="a3@example.org")
+    assert response.status_code == 429
+    assert "Too many registration attempts" in response.content.decode()
+    assert Registration.objects.count() == 2
+    other = Client(REMOTE_ADDR="192.0.2.50")
+    assert post_registration(other, event, email="b@example.org").status_code == 302
+
+
+def test_registration_post_needs_the_csrf_token():
+    """Without the CSRF token the POST is refused."""
+    event = make_event()
+    client = Client(enforce_csrf_checks=True)
+    response = post_registration(client, event)
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_registering_for_a_closed_event_shows_the_reason(client):
+    """A POST after registration closed is refused with the reason."""
+    event = make_event(registration_closes=timezone.now() - timedelta(minutes=1))
+    response = post_registration(client, event)
+    assert "Registration for this event has closed." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_failing_mail_server_still_lands_on_the_success_page(
+    client, failing_mail, django_capture_on_commit_callbacks
+):
+    """A mail server that raises: the member still sees success and the
+    registration is kept, its email waiting for a retry."""
+    event = make_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_registration(client, event)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "You're registered" in page.content.decode()
+    assert Registration.objects.get().status == Registration.Status.CONFIRMED
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.PENDING
+
+
+@pytest.fixture
+def confirmed_token(commit):
+    event = make_event(capacity=1, join_url=JOIN)
+    with commit():
+        registration = register(event, 1).registration
+    return registration, token_from(mail.outbox[-1])
+
+
+@pytest.fixture
+def waitlisted_token(commit, confirmed_token):
+    registration, _token = confirmed_token
+    with commit():
+        waiting = register(registration.event, 2).registration
+    return waiting, token_from(mail.outbox[-1])
+
+
+def test_self_service_page_shows_status_and_join_url_when_confirmed(
+    client, confirmed_token
+):
+    """Confirmed: status, join URL, the private .ics, a way to cancel; the
+    page is private (no referrer, no caching) and sets no cookie."""
+    _registration, token = confirmed_token
+    response = client.get(reverse("registrations:manage", kwargs={"token": token}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Confirmed" in html
+    assert JOIN in html
+    assert reverse("registrations:ics", kwargs={"token": token}) in html
+    assert reverse("registrations:cancel", kwargs={"token": token}) in html
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+    assert response.cookies == {}
+
+
+def test_self_service_page_shows_position_and_no_join_url_when_waitlisted(
+    client, waitlisted_token
+):
+    """Waitlisted: the position, never the join URL."""
+    _registration, token = waitlisted_token
+    html = client.get(
+        reverse("registrations:manage", kwargs={"token": token})
+    ).content.decode()
+    assert "position 1" in html
+    assert JOIN not in html
+
+
+def test_get_of_self_service_and_cancel_urls_cancels_nothing(client, confirmed_token):
+    """Opening the link, or the cancel URL, as a mail scanner would, changes
+    nothing; the cancel URL only asks for confirmation."""
+    registration, token = confirmed_token
+    client.get(reverse("registrations:manage", kwargs={"token": token}))
+    response = client.get(reverse("registrations:cancel", kwargs={"token": token}))
+    assert "Yes, cancel my registration" in response.content.decode()
+    client.head(reverse("registrations:cancel", kwargs={"token": token}))
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+def test_cancel_by_post_then_again_is_harmless(
+    client, confirmed_token, waitlisted_token
+):
+    """POST cancels (and promotes the next in line); a second POST does no
+    harm."""
+    first, token = confirmed_token
+    waiting, _waiting_token = waitlisted_token
+    url = reverse("registrations:cancel", kwargs={"token": token})
+    response = client.post(url)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Your registration is cancelled" in page
+    assert Registration.objects.get(pk=first.pk).status == "cancelled"
+    assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
+    again = client.post(url)
+    assert again.status_code == 302
+    assert Registration.objects.get(pk=first.pk).status == "cancelled"
+    assert "already cancelled" in client.get(url).content.decode()
+
+
+def test_cancel_after_the_event_starts_is_refused(client, confirmed_token):
+    """Cancellation closes at the event start."""
+    registration, token = confirmed_token
+    Event.objects.filter(pk=registration.event_id).update(
+        start=timezone.now() - timedelta(minutes=1)
+    )
+    url = reverse("registrations:cancel", kwargs={"token": token})
+    html = client.post(url).content.decode()
+    assert "no longer" in html
+    assert Registration.objects.get(pk=registration.pk).status == "confirmed"
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "a" * 500, "%00%ff"])
+def test_unknown_or_malformed_token_gets_a_friendly_404(client, token):
+    """An unknown link: a clear page with a 404 status, not an error."""
+    for name in ("manage", "cancel"):
+        response = client.get(reverse(f"registrations:{name}", kwargs={"token": token}))
+        assert response.status_code == 404
+        assert "We don't recognize this link" in response.content.decode()
+
+
+def test_cancelled_registration_link_says_so(client, confirmed_token):
+    """A cancelled registration's link shows that it is cancelled."""
+    registration, token = confirmed_token
+    services.cancel_registration(registration_id=registration.pk)
+    response = client.get(reverse("registrations:manage", kwargs={"token": token}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This registration is cancelled." in html
+    assert JOIN not in html
+
+
+def test_old_link_stops_working_after_a_resend(client, confirmed_token):
+    """After a re-send the earlier link is unknown."""
+    registration, token = confirmed_token
+    services.resend_registration_email(registration_id=registration.pk)
+    response = client.get(reverse("registrations:manage", kwargs={"token": token}))
+    assert response.status_code == 404
+
+
+def test_private_ics_has_the_join_url_only_when_confirmed(
+    client, waitlisted_token, confirmed_token
+):
+    """The registrant's .ics carries the join URL once confirmed, not before."""
+    _confirmed, token = confirmed_token
+    response = client.get(reverse("registrations:ics", kwargs={"token": token}))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert JOIN in response.content.decode().replace("\r\n ", "")
+    _waiting, wait_token = waitlisted_token
+    response = client.get(reverse("registrations:ics", kwargs={"token": wait_token}))
+    assert response.status_code == 200
+    assert JOIN not in response.content.decode().replace("\r\n ", "")
+    assert (
+        client.get(reverse("registrations:ics", kwargs={"token": "no"})).status_code
+        == 404
+    )
+
+
+def test_result_page_address_carries_no_personal_data(client):
+    """The signed result parameter holds no email address (URLs end up in
+    logs), yet the page still names the address the email went to."""
+    event = make_event()
+    response = post_registration(client, event, email="grace.hopper@example.org")
+    location = response["Location"]
+    assert "grace" not in location.lower()
+    from django.core import signing
+
+    value = location.split("?r=")[1]
+    assert "grace" not in str(signing.loads(value, salt="registrations.result"))
+    assert "grace.hopper@example.org" in client.get(location).content.decode()
+
+
+def test_rate_limit_uses_the_proxy_header_when_configured(settings):
+    """Behind a proxy, members are told apart by the header the proxy sets."""
+    settings.REGISTRATION_RATE_LIMIT = "1/600"
+    settings.REGISTRATION_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    event = make_event()
+    first = Client(HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.2")
+    assert post_registration(first, event, email="a@example.org").status_code == 302
+    assert post_registration(second, event, email="b@example.org").status_code == 302
+    assert post_registration(first, event, email="c@example.org").status_code == 429
