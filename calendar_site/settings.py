@@ -36,8 +36,10 @@ def mailer_settings(url: str) -> dict:
     parts = urlsplit(url)
     scheme = parts.scheme
     backends = "django.core.mail.backends"
-    simple = {"console", "locmem", "dummy"}
-    if scheme in simple:
+    if scheme == "console":
+        # Prints the plain-text part as written, so links can be clicked.
+        return {"BACKEND": "registrations.mail_backends.ReadableConsoleBackend"}
+    if scheme in {"locmem", "dummy"}:
         return {"BACKEND": f"{backends}.{scheme}.EmailBackend"}
     if scheme == "file":
         return {

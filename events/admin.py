@@ -21,6 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from registrations.services import RegistrationError, cancel_event, change_capacity
+
 from .models import (
     Category,
     Event,
@@ -41,18 +43,6 @@ def format_local(moment: datetime) -> str:
     hour = moment.hour % 12 or 12
     meridiem = "am" if moment.hour < 12 else "pm"
     return f"{moment:%a %b} {moment.day}, {moment.year}, {hour}:{moment:%M}{meridiem}"
-
-
-def apply_capacity_change(request, event: Event, new_capacity: int | None) -> None:
-    """Hook for seat changes made in the admin.
-
-    TODO(lead): route this through ``registrations.services.change_capacity``
-    once it exists, so that raising capacity promotes the waitlist and
-    lowering it below the confirmed count is refused (with a message to
-    ``request``). Until then it saves the event as edited.
-    """
-    event.capacity = new_capacity
-    event.save()
 
 
 def _copy_slug(slug: str) -> str:
@@ -133,6 +123,24 @@ class EventAdminForm(forms.ModelForm):
                 self.initial[name] = timezone.localtime(value, zone).replace(
                     tzinfo=None
                 )
+
+    def clean_capacity(self):
+        # Said here so the message sits on the field; change_capacity checks
+        # again under the event lock when the form is saved.
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is not None and self.instance.pk:
+            confirmed = self.instance.registrations.filter(status="confirmed").count()
+            if capacity < confirmed:
+                raise forms.ValidationError(
+                    _(
+                        "%(confirmed)s people already hold a confirmed seat, so "
+                        "the capacity cannot go below %(confirmed)s. Cancel "
+                        "registrations first if you need fewer seats."
+                    ),
+                    params={"confirmed": confirmed},
+                    code="capacity_below_confirmed",
+                )
+        return capacity
 
     def entry_time_zone(self) -> str:
         """The zone the submitted wall-clock times are meant in."""
@@ -251,6 +259,7 @@ class EventAdmin(admin.ModelAdmin):
         "is_published",
         "seats_taken",
         "waitlisted",
+        "roster",
     ]
     list_filter = [
         UpcomingOrPastFilter,
@@ -262,7 +271,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "presenter_slots__presenter__name"]
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
-    actions = ["duplicate_events"]
+    actions = ["duplicate_events", "cancel_events"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seat_counts()
@@ -298,10 +307,78 @@ class EventAdmin(admin.ModelAdmin):
             return response.render()
 
     def save_model(self, request, obj, form, change):
-        if change and "capacity" in form.changed_data:
-            apply_capacity_change(request, obj, obj.capacity)
-        else:
+        """Seats and cancellation go through the registration services, which
+        lock the event, promote the waitlist and email the registrants; the
+        rest of the form is saved as usual first."""
+        if not change:
             super().save_model(request, obj, form, change)
+            return
+        stored = Event.objects.values("capacity", "status").get(pk=obj.pk)
+        new_capacity = obj.capacity
+        cancelling = (
+            obj.status == Event.Status.CANCELLED
+            and stored["status"] != Event.Status.CANCELLED
+        )
+        obj.capacity = stored["capacity"]
+        if cancelling:
+            obj.status = stored["status"]
+        super().save_model(request, obj, form, change)
+        if new_capacity != stored["capacity"]:
+            self._change_capacity(request, obj, new_capacity)
+        if cancelling:
+            self._cancel(request, obj)
+
+    def _change_capacity(self, request, event, capacity):
+        try:
+            promoted = change_capacity(event_id=event.pk, capacity=capacity)
+        except RegistrationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        event.capacity = capacity
+        if promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person was promoted from the waiting list.",
+                    "%(count)d people were promoted from the waiting list.",
+                    len(promoted),
+                )
+                % {"count": len(promoted)},
+                messages.SUCCESS,
+            )
+
+    def _cancel(self, request, event):
+        try:
+            notified = cancel_event(event_id=event.pk)
+        except RegistrationError as error:
+            self.message_user(request, f"{event}: {error.message}", messages.WARNING)
+            return
+        event.status = Event.Status.CANCELLED
+        self.message_user(
+            request,
+            ngettext(
+                "%(event)s is cancelled; %(count)d registrant was emailed.",
+                "%(event)s is cancelled; %(count)d registrants were emailed.",
+                notified,
+            )
+            % {"event": event, "count": notified},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Cancel selected events and email their registrants"),
+        permissions=["change"],
+    )
+    def cancel_events(self, request, queryset):
+        for event in queryset:
+            self._cancel(request, event)
+
+    @admin.display(description=_("registrations"))
+    def roster(self, event):
+        url = reverse("admin:registrations_registration_changelist")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{}</a>', url, event.pk, _("Roster")
+        )
 
     @admin.action(
         description=_("Duplicate selected events (as drafts)"),

@@ -8,12 +8,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from events.models import Event
 from events.text import plain_text, render_markdown
 from events.timezones import time_zone_label
+from registrations.selectors import current_registration_state
 
 register = template.Library()
 
@@ -87,33 +87,17 @@ def time_range(event: Event, zone: ZoneInfo | None = None) -> str:
     return f"{clock(start)} - {long_date(end)}, {clock(end)}"
 
 
-def registration_state(event: Event, now: datetime | None = None) -> str:
-    """Which sentence the seat line says, from the event's settings and seats.
+def registration_state(event: Event) -> str:
+    """Which sentence the seat line says.
 
-    Uses ``seats_left``, so list pages pass events annotated by
-    ``with_seat_counts()`` and don't query per row.
+    The registration rules decide (``registrations.selectors``), so the seat
+    line and the form never disagree. They use ``seats_left``, so list pages
+    pass events annotated by ``with_seat_counts()`` and don't query per row.
     """
-    now = now or timezone.now()
-    if event.is_cancelled:
-        return "cancelled"
-    if not event.registration_required:
-        return "not_required"
-    if event.end <= now or now >= event.registration_closes_at:
-        return "closed"
-    if event.registration_opens and now < event.registration_opens:
-        return "not_open"
-    if event.external_registration_url:
-        return "external"
-    if event.capacity is None:
+    code = current_registration_state(event).code
+    if code == "open" and event.capacity is None:
         return "unlimited"
-    if event.seats_left:
-        return "open"
-    waitlist_has_room = event.waitlist_limit is None or (
-        event.waitlisted_seats < event.waitlist_limit
-    )
-    if event.waitlist_enabled and waitlist_has_room:
-        return "waitlist"
-    return "full"
+    return {"waitlist_full": "full", "unpublished": "draft"}.get(code, code)
 
 
 @register.inclusion_tag("events/_seat_status.html")

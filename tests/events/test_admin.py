@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events import admin as event_admin
 from events.groups import EVENT_EDITORS, ROSTER_VIEWERS, ensure_staff_groups
 from events.models import Event, EventPresenter, LearningOutcome, Presenter
 from registrations.models import Registration
+from registrations.services import register_for_event
 from tests.builders import eastern, make_category, make_event, make_organizer
 
 pytestmark = pytest.mark.django_db
@@ -366,21 +366,102 @@ def test_an_unknown_time_zone_is_a_form_error(admin_client):
     assert "time_zone" in response.context["adminform"].form.errors
 
 
-def test_capacity_changes_go_through_the_capacity_hook(admin_client, monkeypatch):
-    calls = []
+def _register(event, count, prefix):
+    """Registrations through the service, as members would make them."""
+    return [
+        register_for_event(
+            event_id=event.pk,
+            name=f"{prefix} {n}",
+            email=f"{prefix.lower()}{n}@library.example.org",
+        ).registration
+        for n in range(count)
+    ]
 
-    def record(request, event, new_capacity):
-        calls.append((event.pk, new_capacity))
-        event.save()
 
-    monkeypatch.setattr(event_admin, "apply_capacity_change", record)
-    event = make_event(slug="hooked", capacity=50, start=eastern(2027, 3, 3, 12))
-    same_time = {"start_1": "12:00", "end_1": "13:00", "slug": "hooked"}
+def test_raising_capacity_in_the_form_promotes_the_waitlist(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Two more seats: the first two in line are confirmed and emailed."""
+    event = make_event(slug="raised", capacity=2, start=eastern(2027, 3, 3, 12))
+    _register(event, 2, "Seated")
+    waiting = _register(event, 3, "Waiting")
+    mailoutbox.clear()
+    same_time = {"start_1": "12:00", "end_1": "13:00", "slug": "raised"}
 
-    admin_client.post(change_url(event), event_form_data(**same_time, title="Retitled"))
-    assert calls == []
-    admin_client.post(change_url(event), event_form_data(**same_time, capacity="80"))
-    assert calls == [(event.pk, 80)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change_url(event), event_form_data(**same_time, capacity="4"), follow=True
+        )
+
+    assert "2 people were promoted from the waiting list." in response.text
+    statuses = [Registration.objects.get(pk=r.pk).status for r in waiting]
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]
+    assert Event.objects.get(pk=event.pk).capacity == 4
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "waiting0@library.example.org",
+        "waiting1@library.example.org",
+    ]
+
+
+def test_capacity_below_the_confirmed_count_is_refused_with_the_reason(admin_client):
+    event = make_event(slug="lowered", capacity=5, start=eastern(2027, 3, 3, 12))
+    _register(event, 3, "Seated")
+    same_time = {"start_1": "12:00", "end_1": "13:00", "slug": "lowered"}
+
+    response = admin_client.post(
+        change_url(event), event_form_data(**same_time, capacity="2", title="New")
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["capacity"]
+    assert "3 people already hold a confirmed seat" in errors[0]
+    event.refresh_from_db()
+    assert event.capacity == 5
+    assert event.title != "New"
+
+
+def test_setting_the_status_to_cancelled_emails_every_registrant(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Confirmed and waitlisted alike hear that the event is cancelled."""
+    event = make_event(slug="called-off", capacity=1, start=eastern(2027, 3, 3, 12))
+    _register(event, 1, "Seated")
+    _register(event, 1, "Waiting")
+    mailoutbox.clear()
+    same_time = {"start_1": "12:00", "end_1": "13:00", "slug": "called-off"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change_url(event),
+            event_form_data(**same_time, capacity="1", status="cancelled"),
+            follow=True,
+        )
+
+    assert "2 registrants were emailed" in response.text
+    event = Event.objects.get(pk=event.pk)
+    assert event.status == "cancelled"
+    assert event.sequence == 1
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "seated0@library.example.org",
+        "waiting0@library.example.org",
+    ]
+
+
+def test_cancel_action_cancels_and_notifies(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = make_event(slug="actioned", start=eastern(2027, 3, 3, 12))
+    _register(event, 2, "Seated")
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            CHANGELIST,
+            {"action": "cancel_events", "_selected_action": [event.pk]},
+        )
+
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert len(mailoutbox) == 2
 
 
 def test_event_editors_can_change_events_and_roster_viewers_cannot(client):

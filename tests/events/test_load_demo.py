@@ -299,3 +299,13 @@ def test_staff_groups_hold_exactly_their_permissions():
     assert "events.change_eventpresenter" in perms(editors)
     assert not any(p.startswith("registrations.") for p in perms(editors))
     assert perms(viewers) == {"events.view_event", "registrations.view_registration"}
+
+
+def test_the_command_makes_the_seed_seat_lines_true(capsys, monkeypatch, client):
+    """The seeds read "There are 98 / 94 / 100 seats available.", and so does
+    the demo, however often it is loaded."""
+    _load(capsys, monkeypatch)
+    _load(capsys, monkeypatch)
+    for slug, seats in ((SOS, 98), (PATRON, 94), (SOCIAL, 100)):
+        page = client.get(Event.objects.get(slug=slug).get_absolute_url()).text
+        assert f"There are {seats} seats available." in page

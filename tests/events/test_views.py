@@ -161,6 +161,11 @@ def test_event_page_links_its_series(client):
         ({"status": Event.Status.CANCELLED}, "Registration closed"),
         ({"registration_required": False}, "No registration required."),
         ({"capacity": None}, "Registration is required."),
+        ({"status": Event.Status.POSTPONED}, "Registration paused"),
+        (
+            {"registration_opens": timezone.now() + timedelta(days=1)},
+            "Registration opens",
+        ),
     ],
 )
 def test_seat_line_says_where_registration_stands(client, fields, wording):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from events.demo import load_demo_data, refresh_demo_staff
 from events.groups import ensure_staff_groups
+from registrations.demo import add_demo_registrations
 
 DEMO_STAFF_USERNAME = "staff"
 # Printed on every run, so it is public by design: fine for `make run` on a
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 "DEMO_STAFF_PASSWORD or pass --no-staff."
             )
         events = load_demo_data(today=today)
+        add_demo_registrations()
         ensure_staff_groups()
         self.stdout.write(f"Loaded {len(events)} demo events.")
         if no_staff:
