@@ -47,6 +47,15 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 
+# Production on one host: migrate, collectstatic, then gunicorn and the email
+# worker side by side. Configure with environment variables (.env.example).
+serve: $(STAMP)
+	bin/serve
+
+# Only the email worker, for hosts that run gunicorn on their own.
+worker: $(STAMP)
+	$(BIN)/python manage.py db_worker
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -105,7 +105,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "created_at",
     )
-    list_filter = ("status", "attended", ("event", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "status",
+        "attended",
+        ("purged_at", admin.EmptyFieldListFilter),
+        ("event", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("name", "email", "organization")
     list_select_related = ("event",)
     change_list_template = "registrations/admin/change_list.html"
@@ -126,6 +131,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "last_emailed_at",
         "reminder_sent_at",
+        "purged_at",
     )
     readonly_fields = (
         "event",
@@ -138,6 +144,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "last_emailed_at",
         "reminder_sent_at",
+        "purged_at",
     )
     actions = (
         "cancel_registrations",

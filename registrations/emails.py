@@ -230,9 +230,11 @@ def schedule_retry(email_id: int, run_after: datetime) -> None:
 
 def requeue_email(*, email_id: int) -> bool:
     """Staff's "resend": give a failed (or stuck) email a fresh set of tries."""
+    # An email whose registrant was purged has no address left to send to.
     updated = OutboundEmail.objects.filter(
         pk=email_id,
         status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING],
+        registration__purged_at__isnull=True,
     ).update(
         status=OutboundEmail.Status.PENDING,
         attempts=0,

@@ -78,6 +78,16 @@ class Registration(models.Model):
         blank=True,
         help_text=_("Set once, so nobody is reminded twice."),
     )
+    purged_at = models.DateTimeField(
+        _("personal data purged"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the name, email, organization and request were erased, "
+            "some days after the event; status and attendance are kept."
+        ),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
