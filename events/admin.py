@@ -21,7 +21,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations.services import RegistrationError, cancel_event, change_capacity
+from registrations.services import (
+    RegistrationError,
+    cancel_event,
+    change_capacity,
+    notify_event_changed,
+    send_recording,
+)
 
 from .models import (
     Category,
@@ -271,7 +277,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "presenter_slots__presenter__name"]
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
-    actions = ["duplicate_events", "cancel_events"]
+    actions = ["duplicate_events", "cancel_events", "email_recordings"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seat_counts()
@@ -306,19 +312,25 @@ class EventAdmin(admin.ModelAdmin):
         with timezone.override(context["adminform"].form.entry_time_zone()):
             return response.render()
 
+    # A change to any of these is news for everyone registered.
+    MOVE_FIELDS = ("start", "end", "time_zone", "location")
+
     def save_model(self, request, obj, form, change):
-        """Seats and cancellation go through the registration services, which
-        lock the event, promote the waitlist and email the registrants; the
-        rest of the form is saved as usual first."""
+        """Seats, cancellation and the emails a change calls for go through the
+        registration services, which lock the event, promote the waitlist and
+        write the emails; the rest of the form is saved as usual first."""
         if not change:
             super().save_model(request, obj, form, change)
             return
-        stored = Event.objects.values("capacity", "status").get(pk=obj.pk)
+        stored = Event.objects.values(
+            "capacity", "status", "recording_url", *self.MOVE_FIELDS
+        ).get(pk=obj.pk)
         new_capacity = obj.capacity
         cancelling = (
             obj.status == Event.Status.CANCELLED
             and stored["status"] != Event.Status.CANCELLED
         )
+        moved = any(getattr(obj, name) != stored[name] for name in self.MOVE_FIELDS)
         obj.capacity = stored["capacity"]
         if cancelling:
             obj.status = stored["status"]
@@ -327,6 +339,59 @@ class EventAdmin(admin.ModelAdmin):
             self._change_capacity(request, obj, new_capacity)
         if cancelling:
             self._cancel(request, obj)
+        elif moved:
+            self._tell_registrants_it_moved(request, obj)
+        if obj.recording_url and obj.recording_url != stored["recording_url"]:
+            if obj.is_past:
+                self._send_recording(request, obj)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "The recording will be emailed to registrants when you "
+                        "use “Email the recording” after the event."
+                    ),
+                    messages.INFO,
+                )
+
+    def _tell_registrants_it_moved(self, request, event):
+        told = notify_event_changed(event_id=event.pk)
+        if told:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registrant was emailed the new details.",
+                    "%(count)d registrants were emailed the new details.",
+                    told,
+                )
+                % {"count": told},
+                messages.SUCCESS,
+            )
+
+    def _send_recording(self, request, event):
+        try:
+            emailed = send_recording(event_id=event.pk)
+        except RegistrationError as error:
+            self.message_user(request, f"{event}: {error.message}", messages.WARNING)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(event)s: the recording was emailed to %(count)d registrant.",
+                "%(event)s: the recording was emailed to %(count)d registrants.",
+                emailed,
+            )
+            % {"event": event, "count": emailed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Email the recording to registrants (once each)"),
+        permissions=["change"],
+    )
+    def email_recordings(self, request, queryset):
+        for event in queryset:
+            self._send_recording(request, event)
 
     def _change_capacity(self, request, event, capacity):
         try:

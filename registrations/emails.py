@@ -34,10 +34,12 @@ SUBJECTS = {
     Kind.CANCELLATION: _("Your registration is cancelled: {title}"),
     Kind.EVENT_CANCELLED: _("Event cancelled: {title}"),
     Kind.REMINDER: _("Reminder: {title}"),
+    Kind.EVENT_CHANGED: _("New time: {title}"),
+    Kind.RECORDING: _("Recording available: {title}"),
 }
 
 # Emails about a held seat carry the join URL and the event as an .ics.
-SEAT_KINDS = {Kind.CONFIRMATION, Kind.PROMOTION, Kind.REMINDER}
+SEAT_KINDS = {Kind.CONFIRMATION, Kind.PROMOTION, Kind.REMINDER, Kind.EVENT_CHANGED}
 
 # Seconds to wait before each retry; one more try than there are delays.
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200)

@@ -149,6 +149,8 @@ class OutboundEmail(models.Model):
         CANCELLATION = "cancellation", _("Cancellation receipt")
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
         REMINDER = "reminder", _("Reminder")
+        EVENT_CHANGED = "event_changed", _("Event changed")
+        RECORDING = "recording", _("Recording available")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

@@ -350,6 +350,57 @@ def cancel_event(*, event_id: int) -> int:
         return notified
 
 
+def notify_event_changed(*, event_id: int) -> int:
+    """Tell everyone holding a seat or a place in line that the event moved
+    (a new time or place). Seat holders get the updated .ics with the join
+    link; each email carries a fresh self-service link. Returns the count."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        now = timezone.now()
+        if event.status == Event.Status.CANCELLED or event.end <= now:
+            return 0
+        told = 0
+        for registration in Registration.objects.filter(
+            event=event, status__in=Registration.ACTIVE, purged_at__isnull=True
+        ).order_by("pk"):
+            registration.event = event
+            _email_with_link(registration, Kind.EVENT_CHANGED, now)
+            told += 1
+        return told
+
+
+def send_recording(*, event_id: int) -> int:
+    """Email the recording to everyone who held a seat or a place in line,
+    once each however often it is asked. Returns how many were emailed."""
+    with transaction.atomic():
+        event = _lock_event(event_id)
+        if not event.recording_url:
+            raise RegistrationError(
+                _("This event has no recording URL yet."), code="no_recording"
+            )
+        if event.end > timezone.now():
+            raise RegistrationError(
+                _("The recording goes out once the event has ended."),
+                code="not_ended",
+            )
+        already = OutboundEmail.objects.filter(
+            registration__event=event, kind=Kind.RECORDING
+        ).values("registration_id")
+        due = (
+            Registration.objects.filter(
+                event=event, status__in=Registration.ACTIVE, purged_at__isnull=True
+            )
+            .exclude(pk__in=already)
+            .order_by("pk")
+        )
+        emailed = 0
+        for registration in due:
+            registration.event = event
+            queue_email(registration=registration, kind=Kind.RECORDING)
+            emailed += 1
+        return emailed
+
+
 def resend_registration_email(*, registration_id: int) -> Registration:
     """Staff's "resend": the person's current status, with a new link (the
     old one stops working)."""
