@@ -15,4 +15,6 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="detail"),
     path("events/<slug:slug>/event.ics", feeds.event_ics, name="event_ics"),
     path("series/<slug:slug>/", views.series_detail, name="series"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .forms import EventFilterForm, TimeZoneForm
@@ -107,6 +108,7 @@ def _event_list_page(request, *, past: bool):
     )
 
 
+@require_safe
 def home(request):
     events = list(selectors.listed_events(Event.objects.upcoming())[:HOME_EVENTS])
     return render(
@@ -116,14 +118,17 @@ def home(request):
     )
 
 
+@require_safe
 def event_list(request):
     return _event_list_page(request, past=False)
 
 
+@require_safe
 def past_events(request):
     return _event_list_page(request, past=True)
 
 
+@require_safe
 def this_month(request):
     today = timezone.now().astimezone(ZoneInfo(settings.TIME_ZONE))
     url = f"{request.path}{today.year}/{today.month:02d}/"
@@ -148,6 +153,7 @@ def _month_link(year: int, month: int) -> date | None:
     return date(year, month, 1) if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
+@require_safe
 def month(request, year: int, month: int):
     if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         raise Http404(_("There is no such month."))
@@ -190,7 +196,14 @@ def month(request, year: int, month: int):
     )
 
 
+@require_safe
 def event_detail(request, slug: str):
+    return render_event_page(request, slug)
+
+
+def render_event_page(request, slug: str, *, status: int = 200):
+    """The event page; the registration view re-renders it (after a POST)
+    with the form as typed and its errors."""
     is_staff = request.user.is_authenticated and request.user.is_staff
     event = selectors.event_for_page(slug, include_drafts=is_staff)
     if event is None:
@@ -213,9 +226,11 @@ def event_detail(request, slug: str):
             "form": form,
             "notices": _form_notices(form),
         },
+        status=status,
     )
 
 
+@require_safe
 def series_detail(request, slug: str):
     series = get_object_or_404(Series, slug=slug)
     events = list(selectors.listed_events(series.events.order_by("start", "pk")))
@@ -228,6 +243,30 @@ def series_detail(request, slug: str):
             "upcoming_events": [e for e in events if e.end > now],
             "past_events": [e for e in reversed(events) if e.end <= now],
             "display_tz": None,
+        },
+    )
+
+
+@require_safe
+def accessibility_statement(request):
+    return render(
+        request,
+        "pages/accessibility.html",
+        {
+            "contact_email": settings.ALMANAC_ACCESSIBILITY_EMAIL,
+            "contact_phone": settings.ALMANAC_ACCESSIBILITY_PHONE,
+        },
+    )
+
+
+@require_safe
+def privacy(request):
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "retention_days": getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", 90),
+            "contact_email": settings.ALMANAC_ACCESSIBILITY_EMAIL,
         },
     )
 

@@ -1,5 +1,7 @@
 """What a member types to register; the rules about seats live in services."""
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -9,6 +11,21 @@ from django.utils.translation import gettext_lazy as _
 # A field no person sees or fills; bots that fill every field give themselves
 # away. Named to attract bots but not browsers' autofill.
 HONEYPOT = "homepage"
+
+# Characters that reorder text as it is displayed (bidirectional overrides
+# and isolates): in a name they can make a roster lie about who registered.
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def refuse_bidi_controls(value: str) -> str:
+    if any(ch in BIDI_CONTROLS for ch in value):
+        raise forms.ValidationError(
+            _("Please remove the invisible text-direction characters."),
+            code="bidi_control",
+        )
+    return value
 
 
 class RegistrationForm(forms.Form):
@@ -60,6 +77,28 @@ class RegistrationForm(forms.Form):
             Div(Field(HONEYPOT), css_class="almanac-hp", aria_hidden="true"),
             Submit("register", submit_label or _("Register")),
         )
+
+    def clean_email(self):
+        # Invisible characters (zero-width, soft hyphen, direction marks)
+        # would let one mailbox hold a second seat, or make mail undeliverable.
+        email = self.cleaned_data["email"]
+        if any(unicodedata.category(ch).startswith("C") for ch in email):
+            raise forms.ValidationError(
+                _("Please type the address again: it contains invisible characters."),
+                code="invisible_characters",
+            )
+        return email
+
+    # Names may need zero-width joiners (Persian, Indic scripts), so only the
+    # direction overrides are refused there.
+    def clean_name(self):
+        return refuse_bidi_controls(self.cleaned_data["name"])
+
+    def clean_organization(self):
+        return refuse_bidi_controls(self.cleaned_data["organization"])
+
+    def clean_accommodation_request(self):
+        return refuse_bidi_controls(self.cleaned_data["accommodation_request"])
 
     @property
     def is_spam(self) -> bool:

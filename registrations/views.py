@@ -71,9 +71,7 @@ def over_rate_limit(request) -> bool:
 def event_page_with_form(request, slug: str, form, status: int = 200):
     """The event page again, with the form as typed and its errors."""
     request.registration_form = form
-    response = event_views.event_detail(request, slug=slug)
-    response.status_code = status
-    return response
+    return event_views.render_event_page(request, slug, status=status)
 
 
 @require_POST
@@ -176,9 +174,13 @@ def registered(request, slug: str):
 
 def private(response):
     """A page reached by a secret link: not cached, not indexed, and the
-    link never leaks to another site through the Referer header."""
+    link never leaks to another site through the Referer header.
+
+    "same-origin", not "no-referrer": with no referrer at all, browsers send
+    "Origin: null" with the cancel form's POST and the CSRF check refuses it.
+    """
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -279,7 +279,7 @@ def test_self_service_page_shows_status_and_join_url_when_confirmed(
     assert JOIN in html
     assert reverse("registrations:ics", kwargs={"token": token}) in html
     assert reverse("registrations:cancel", kwargs={"token": token}) in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert response.cookies == {}
 
