@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 
-.PHONY: run test lint format serve worker clean
+.PHONY: run test format serve worker bench bench-quick clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -55,6 +55,14 @@ serve: $(STAMP)
 # Only the email worker, for hosts that run gunicorn on their own.
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
+
+# Benchmarks (bench/README.md): figures, never a pass/fail. They use
+# DATABASE_URL's PostgreSQL when set (needed for the load test), else SQLite.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

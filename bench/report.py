@@ -1,0 +1,293 @@
+"""The targets of issue 6, checked against the figures, and the printed table."""
+
+MAX_QUERIES = 10
+EVENT_PAGE_MS = 15
+EVENTS_LIST_MS = 25
+FLOOR_RATIO = 3
+REGISTRATIONS_PER_SECOND = 150
+FEED_COLD_SECONDS = 1.5
+FEED_MEMORY_MB = 150
+NOT_MODIFIED_MS = 5
+
+
+def _sizes(result) -> tuple[str, str]:
+    names = list(result["sizes"])
+    big = next((n for n in names if n != "small"), names[-1])
+    return "small", big
+
+
+def _rows(result, size) -> dict:
+    return {row["name"]: row for row in result["sizes"].get(size, {}).get("pages", [])}
+
+
+def _mark(ok: bool | None) -> str:
+    return "-" if ok is None else ("✓" if ok else "✗")
+
+
+def page_checks(name: str, small: dict | None, big: dict) -> list[tuple[str, bool]]:
+    """(target, met) for one page row."""
+    checks = []
+    queries_ok = big["queries"] <= MAX_QUERIES and (
+        small is None or big["queries"] <= small["queries"]
+    )
+    checks.append((f"queries ≤{MAX_QUERIES}, not growing", queries_ok))
+    if name == "event page":
+        checks.append((f"median <{EVENT_PAGE_MS} ms", big["median_ms"] < EVENT_PAGE_MS))
+    if name.startswith("events list"):
+        checks.append(
+            (f"median <{EVENTS_LIST_MS} ms", big["median_ms"] < EVENTS_LIST_MS)
+        )
+    if name == "event page" or name.startswith("events list"):
+        checks.append((f"≤{FLOOR_RATIO}x floor", big["ratio_to_floor"] <= FLOOR_RATIO))
+    if name == "feed, all: 304":
+        checks.append(
+            (f"304 <{NOT_MODIFIED_MS} ms", big["median_ms"] < NOT_MODIFIED_MS)
+        )
+    return checks
+
+
+def evaluate(result) -> list[dict]:
+    """Every target with its figure and ✓/✗, for the JSON and the summary."""
+    small_name, big_name = _sizes(result)
+    small, big = _rows(result, small_name), _rows(result, big_name)
+    targets = []
+    for name, row in big.items():
+        for target, ok in page_checks(name, small.get(name), row):
+            targets.append({"what": f"{name}: {target}", "ok": ok})
+    feed = result["sizes"].get(big_name, {}).get("feed")
+    if feed:
+        served = feed["served_feed"]
+        targets += [
+            {
+                "what": f"feed cold <{FEED_COLD_SECONDS} s ({big_name} set)",
+                "ok": big["feed, all (cold)"]["median_ms"] / 1000 < FEED_COLD_SECONDS,
+            },
+            {
+                "what": f"feed peak memory <{FEED_MEMORY_MB} MB",
+                "ok": served["peak_memory_mb"] < FEED_MEMORY_MB,
+            },
+        ]
+    load = result.get("load", {})
+    for key in ("one_server", "two_servers"):
+        if key not in load:
+            continue
+        run = load[key]
+        label = key.replace("_", " ")
+        targets += [
+            {
+                "what": f"{label}: ≥{REGISTRATIONS_PER_SECOND} registrations/s",
+                "ok": run["register"]["per_second"] >= REGISTRATIONS_PER_SECOND,
+            },
+            {
+                "what": f"{label}: no overbooked event",
+                "ok": run["invariants"]["overbooked_events"] == 0,
+            },
+            {
+                "what": f"{label}: zero 5xx",
+                "ok": run["register"]["http_5xx"] + run["cancel"]["http_5xx"] == 0,
+            },
+            {
+                "what": f"{label}: waiting lists consistent",
+                "ok": run["invariants"]["ok"],
+            },
+        ]
+    return targets
+
+
+def _table(headers: list[str], rows: list[list], align: str) -> str:
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        return "  ".join(
+            cell.ljust(w) if a == "l" else cell.rjust(w)
+            for cell, w, a in zip(row, widths, align, strict=True)
+        )
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def _all_events_rows(every: dict) -> list[list]:
+    if "skipped" in every:
+        return [["every event as one body", "skipped", "", every["skipped"]]]
+    return [
+        [
+            f"every event as one body ({every['events_in_feed']:,})",
+            f"{every['seconds']:.2f} s",
+            f"<{FEED_COLD_SECONDS} s",
+            _mark(every["seconds"] < FEED_COLD_SECONDS),
+        ],
+        [
+            "  its peak memory growth (tracemalloc)",
+            f"{every['peak_memory_mb']:.0f} MB",
+            f"<{FEED_MEMORY_MB} MB",
+            _mark(every["peak_memory_mb"] < FEED_MEMORY_MB),
+        ],
+    ]
+
+
+def render(result) -> str:
+    small_name, big_name = _sizes(result)
+    small, big = _rows(result, small_name), _rows(result, big_name)
+    machine, database = result["machine"], result["database"]
+    out = [
+        f"Almanac benchmark ({result['mode']}), {result['when']}: "
+        f"{machine['cores']} cores, Python {machine['python']}, "
+        f"{database['engine']} {database['version']}, {result['seconds']} s in all.",
+        f"Load average at start: {machine['load_average_at_start']}.",
+    ]
+    for size, data in result["sizes"].items():
+        d = data["data"]
+        out.append(
+            f"Data '{size}': {d['events']:,} events, {d['categories']} categories, "
+            f"{d['presenters']} presenters, {d['registrations']:,} registrations, "
+            f"generated in {d['seconds']} s."
+        )
+    out += [
+        "",
+        f"Pages, in process (test client; times at the '{big_name}' set; "
+        "floor = same path and middleware, prebuilt bytes)",
+    ]
+    rows = []
+    for name, row in big.items():
+        checks = page_checks(name, small.get(name), row)
+        rows.append(
+            [
+                name,
+                small.get(name, {}).get("queries", "-"),
+                row["queries"],
+                f"{row['median_ms']:.1f}",
+                f"{row['p95_ms']:.1f}",
+                f"{row['floor_median_ms']:.2f}",
+                f"{row['ratio_to_floor']:.0f}x",
+                f"{row['bytes'] / 1024:.1f}",
+                " ".join(_mark(ok) for _t, ok in checks),
+                "; ".join(t for t, _ok in checks),
+            ]
+        )
+    out.append(
+        _table(
+            [
+                "page",
+                f"SQL {small_name}",
+                f"SQL {big_name}",
+                "median ms",
+                "p95 ms",
+                "floor ms",
+                "xfloor",
+                "KB",
+                "✓/✗",
+                "targets",
+            ],
+            rows,
+            "lrrrrrrrll",
+        )
+    )
+    feed = result["sizes"].get(big_name, {}).get("feed")
+    if feed:
+        served, every = feed["served_feed"], feed["all_events"]
+        cold = big["feed, all (cold)"]["median_ms"] / 1000
+        out += [
+            "",
+            f"Feed at scale ('{big_name}' set)",
+            _table(
+                ["figure", "value", "target", "✓/✗"],
+                [
+                    [
+                        f"served feed cold ({served['events_in_feed']:,} events, "
+                        f"{served['bytes'] / 1e6:.1f} MB)",
+                        f"{cold:.2f} s",
+                        f"<{FEED_COLD_SECONDS} s",
+                        _mark(cold < FEED_COLD_SECONDS),
+                    ],
+                    [
+                        "  its peak memory growth (tracemalloc)",
+                        f"{served['peak_memory_mb']:.0f} MB",
+                        f"<{FEED_MEMORY_MB} MB",
+                        _mark(served["peak_memory_mb"] < FEED_MEMORY_MB),
+                    ],
+                    *_all_events_rows(every),
+                    [
+                        "repeat with If-None-Match (304), median",
+                        f"{feed['not_modified_median_ms']:.2f} ms",
+                        f"<{NOT_MODIFIED_MS} ms",
+                        _mark(feed["not_modified_median_ms"] < NOT_MODIFIED_MS),
+                    ],
+                ],
+                "lrrl",
+            ),
+        ]
+    load = result.get("load", {})
+    out += ["", "Registration under load (gunicorn on 127.0.0.1, PostgreSQL, Redis)"]
+    if "skipped" in load:
+        out.append(f"skipped: {load['skipped']}")
+    else:
+        out.append(
+            f"tasks backend {load['tasks_backend']} (emails written to the outbox, "
+            f"not sent); cache {load['cache']}; CONN_MAX_AGE {load['conn_max_age']}"
+        )
+        rows = []
+        for key in ("one_server", "two_servers"):
+            run = load[key]
+            for phase in ("register", "cancel"):
+                p = run[phase]
+                fast = p["per_second"] >= REGISTRATIONS_PER_SECOND
+                rows.append(
+                    [
+                        f"{run['servers']}x{run['workers_per_server']} workers",
+                        phase,
+                        f"{p['succeeded']}/{p['sent'] + p['unsent_at_deadline']}",
+                        f"{p['per_second']:.1f}",
+                        f"{p['p50_ms']:.0f}",
+                        f"{p['p95_ms']:.0f}",
+                        p["http_5xx"],
+                        _mark(fast) if phase == "register" else "",
+                    ]
+                )
+            inv = run["invariants"]
+            rows.append(
+                [
+                    "",
+                    "invariants",
+                    f"{inv['events']} events",
+                    f"overbooked {inv['overbooked_events']}",
+                    "waitlist "
+                    + ("ok" if not inv["events_with_bad_waitlist_positions"] else "✗"),
+                    "promotions "
+                    + (
+                        "ok"
+                        if not (
+                            inv["events_with_wrong_promotions"]
+                            or inv["events_with_free_seat_and_waitlist"]
+                        )
+                        else "✗"
+                    ),
+                    "",
+                    _mark(inv["ok"]),
+                ]
+            )
+        out.append(
+            _table(
+                [
+                    "servers",
+                    "phase",
+                    "ok/sent",
+                    "per s",
+                    "p50 ms",
+                    "p95 ms",
+                    "5xx",
+                    f"≥{REGISTRATIONS_PER_SECOND}/s",
+                ],
+                rows,
+                "llrrrrrl",
+            )
+        )
+    targets = result["targets"]
+    missed = [t["what"] for t in targets if not t["ok"]]
+    out += [
+        "",
+        f"Targets met: {len(targets) - len(missed)} of {len(targets)}.",
+        *(f"  ✗ {what}" for what in missed),
+    ]
+    return "\n".join(out)

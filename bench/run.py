@@ -1,0 +1,172 @@
+"""Run the whole benchmark and print one table: ``python -m bench.run [--quick]``.
+
+Each part runs in a process of its own, on a database of its own (see
+``bench.db``), so settings, caches and memory figures never leak from one
+part to the next. The figures go to stdout as a table and to
+``bench/results/latest.json``. A benchmark, not a test: a missed target is
+reported, never an error; only a crash exits non-zero.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import db
+from bench.report import evaluate, render
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+MODES = {
+    "full": {
+        "sizes": ("small", "large"),
+        "reps": 200,
+        "seconds": 4.0,
+        "load": {"posts": 2000, "cancels": 500, "concurrency": 64, "seconds": 120},
+    },
+    "quick": {
+        "sizes": ("small", "medium"),
+        "reps": 10,
+        "seconds": 0.2,
+        "load": {"posts": 200, "cancels": 40, "concurrency": 64, "seconds": 15},
+    },
+}
+
+
+def run_python(args: list[str], *, env: dict, what: str) -> None:
+    started = time.perf_counter()
+    print(f"… {what}", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+    print(
+        f"  done in {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True
+    )
+
+
+def static_is_stale() -> bool:
+    """Whether the collected static files (for the manifest storage) are
+    missing or older than one of ours."""
+    root = Path(
+        os.environ.get("BENCH_STATIC_ROOT")
+        or Path(tempfile.gettempdir()) / "almanac_bench_static"
+    )
+    manifest = root / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    newest = max(p.stat().st_mtime for p in (ROOT / "static").rglob("*"))
+    return newest > manifest.stat().st_mtime
+
+
+def database_version(url: str) -> str:
+    if not db.is_postgres(url):
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres") as connection:
+        return connection.execute("SHOW server_version").fetchone()[0].split()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small data, short run")
+    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    args = parser.parse_args()
+    mode = "quick" if args.quick else "full"
+    plan = MODES[mode]
+    started = time.perf_counter()
+    base = db.base_url()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-not-secret",
+    }
+    result = {
+        "mode": mode,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "database": {
+            "url": db.describe(base),
+            "engine": "postgresql" if db.is_postgres(base) else "sqlite",
+            "version": database_version(base),
+        },
+        "sizes": {},
+    }
+
+    with tempfile.TemporaryDirectory(prefix="almanac-bench-") as scratch:
+        static_env = {**env, "DATABASE_URL": db.database_url("small", base)}
+        if static_is_stale():
+            run_python(
+                [
+                    "manage.py",
+                    "collectstatic",
+                    "--noinput",
+                    "-v0",
+                    "--settings=bench.settings",
+                ],
+                env=static_env,
+                what="collectstatic (manifest storage, as in production)",
+            )
+        for size in plan["sizes"]:
+            url = db.database_url(size, base)
+            db.recreate(url)
+            out = Path(scratch) / f"{size}.json"
+            try:
+                run_python(
+                    ["-m", "bench.pages", "--size", size, "--out", str(out)]
+                    + ["--reps", str(plan["reps"]), "--seconds", str(plan["seconds"])]
+                    + (["--feed-scale"] if size != "small" else [])
+                    + (["--every-event"] if mode == "full" else []),
+                    env={**env, "DATABASE_URL": url},
+                    what=f"pages on the {size} data set",
+                )
+            finally:
+                if not args.keep:
+                    db.drop(url)
+            result["sizes"][size] = json.loads(out.read_text())
+
+        if args.no_load:
+            result["load"] = {"skipped": "--no-load"}
+        elif not db.is_postgres(base):
+            result["load"] = {"skipped": "needs PostgreSQL: set DATABASE_URL"}
+        else:
+            RESULTS.mkdir(exist_ok=True)
+            url = db.database_url("load", base)
+            db.recreate(url)
+            out = Path(scratch) / "load.json"
+            load = plan["load"]
+            try:
+                run_python(
+                    ["-m", "bench.load", "--out", str(out)]
+                    + [f"--{key}={value}" for key, value in load.items()],
+                    env={**env, "DATABASE_URL": url, "BENCH_LOG_DIR": str(RESULTS)},
+                    what="registration under load (gunicorn, one then two servers)",
+                )
+            finally:
+                if not args.keep:
+                    db.drop(url)
+            result["load"] = json.loads(out.read_text())
+
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["targets"] = evaluate(result)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(render(result))
+    print(f"\nJSON: {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
