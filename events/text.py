@@ -6,6 +6,7 @@ through, so everything is sanitized with nh3 after rendering, never before.
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -21,6 +22,9 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object"})
 
 
+# A pure function of the text, asked for several times per event (page body,
+# feed, calendar links): remember recent answers in each process.
+@lru_cache(maxsize=1024)
 def _sanitized_html(text: str) -> str:
     rendered = markdown.markdown(text, extensions=["sane_lists"])
     return nh3.clean(
@@ -40,6 +44,7 @@ def render_markdown(text: str | None) -> SafeString:
     return mark_safe(_sanitized_html(text))  # noqa: S308 - sanitized by nh3
 
 
+@lru_cache(maxsize=1024)
 def plain_text(text: str | None) -> str:
     """The same text for places that take no HTML (iCalendar, RSS summaries).
 
