@@ -260,6 +260,10 @@ if BEHIND_PROXY:
 # proxy, so the client's address is read from the header it appends to.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT") or "10/600"
 REGISTRATION_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR" if BEHIND_PROXY else None
+# Staff sign-in: this many failures per username or address per window
+# (seconds) and further attempts wait until the window has passed.
+ADMIN_LOGIN_FAILURE_LIMIT = 5
+ADMIN_LOGIN_FAILURE_WINDOW = 15 * 60
 
 # Site-wide defaults that an event may override. An empty variable counts
 # as unset.
