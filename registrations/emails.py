@@ -7,6 +7,7 @@ costs a retry, never a registration.
 """
 
 import logging
+import threading
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -74,10 +75,31 @@ def when_text(event: Event) -> str:
     return f"{day}, {start_time} - {end_text} {event.time_zone_label}"
 
 
+# The seat holder's .ics names no one, so every seat email about the same
+# version of an event carries the same bytes: built once per process, keyed
+# on everything it is made from. Any change to the event's row or its
+# categories is a new key, so a cached file is never stale, only unused.
+ICS_CACHE_SIZE = 256
+_ics_cache: dict[tuple, str] = {}
+_ics_cache_lock = threading.Lock()
+
+
 def calendar_attachment(event: Event) -> str:
     from events.ical import event_ics
 
-    return event_ics(event, include_join_url=True).decode("utf-8")
+    key = (
+        settings.SITE_URL,
+        tuple(getattr(event, field.attname) for field in Event._meta.concrete_fields),
+        tuple(event.categories.values_list("name", flat=True)),
+    )
+    ics = _ics_cache.get(key)
+    if ics is None:
+        ics = event_ics(event, include_join_url=True).decode("utf-8")
+        with _ics_cache_lock:
+            while len(_ics_cache) >= ICS_CACHE_SIZE:
+                del _ics_cache[next(iter(_ics_cache))]
+            _ics_cache[key] = ics
+    return ics
 
 
 def queue_email(

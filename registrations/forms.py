@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # A field no person sees or fills; bots that fill every field give themselves
@@ -61,22 +62,30 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, event=None, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "post"
-        if event is not None:
-            self.helper.form_action = reverse(
-                "registrations:register", kwargs={"slug": event.slug}
+        self.event = event
+        self.submit_label = submit_label
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built only when the form is shown: a POST that succeeds never
+        # renders it, so it never pays for the layout.
+        helper = FormHelper()
+        helper.form_method = "post"
+        if self.event is not None:
+            helper.form_action = reverse(
+                "registrations:register", kwargs={"slug": self.event.slug}
             )
-        self.helper.form_class = "registration-form"
-        self.helper.layout = Layout(
+        helper.form_class = "registration-form"
+        helper.layout = Layout(
             Field("name"),
             Field("email"),
             Field("organization"),
             Field("accommodation_request"),
             # Hidden by a class, not an inline style: the CSP forbids those.
             Div(Field(HONEYPOT), css_class="almanac-hp", aria_hidden="true"),
-            Submit("register", submit_label or _("Register")),
+            Submit("register", self.submit_label or _("Register")),
         )
+        return helper
 
     def clean_email(self):
         # Invisible characters (zero-width, soft hyphen, direction marks)

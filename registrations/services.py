@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import CharField, Count, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,8 @@ from .models import OutboundEmail, Registration, hash_token, normalize_email
 
 Status = Registration.Status
 Kind = OutboundEmail.Kind
+
+NOT_FOUND = "not_found"
 
 # A repeat submission re-sends the person's email, but not more often than this.
 DEFAULT_RESEND_INTERVAL = timedelta(minutes=5)
@@ -82,15 +84,48 @@ def _lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
+SEAT_COUNTS_SQL = (
+    "SELECT status, COUNT(*), MAX(CASE WHEN email_normalized = %s THEN id END) "
+    "FROM {table} WHERE event_id = %s AND status IN (%s, %s) GROUP BY status"
+)
+
+
 def _seat_counts(event: Event) -> tuple[int, int]:
     """(confirmed, waitlisted), read fresh; call it under the event lock."""
-    counts = dict(
-        Registration.objects.filter(event=event, status__in=Registration.ACTIVE)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+    confirmed, waitlisted, _existing = _seat_counts_and_existing(event)
+    return confirmed, waitlisted
+
+
+def _seat_counts_and_existing(
+    event: Event, email_normalized: str | None = None
+) -> tuple[int, int, int | None]:
+    """(confirmed, waitlisted, id of this address's active registration or
+    None), in one query. Call it under the event lock: as a statement of its
+    own it reads after the lock was granted (a statement that waited for the
+    lock would still see the rows as they were when it began).
+
+    Plain SQL because every registration and every freed seat runs it, and
+    the ORM took several times longer to build it than the database took to
+    answer it; the one_active_registration_per_email constraint means at
+    most one row can match the address.
+    """
+    sql = SEAT_COUNTS_SQL.format(
+        table=connection.ops.quote_name(Registration._meta.db_table)
     )
-    return counts.get(Status.CONFIRMED, 0), counts.get(Status.WAITLISTED, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                email_normalized,
+                event.pk,
+                Status.CONFIRMED.value,
+                Status.WAITLISTED.value,
+            ],
+        )
+        rows = cursor.fetchall()
+    counts = {status: count for status, count, _mine in rows}
+    existing = max((mine for _s, _c, mine in rows if mine is not None), default=None)
+    return counts.get(Status.CONFIRMED, 0), counts.get(Status.WAITLISTED, 0), existing
 
 
 def _refuse(code: str, event: Event) -> RegistrationError:
@@ -102,11 +137,18 @@ def _refuse(code: str, event: Event) -> RegistrationError:
     return RegistrationError(message, code=code)
 
 
-def _email_with_link(registration: Registration, kind: str, now: datetime) -> None:
-    """Issue a new token (the old link stops working) and queue ``kind``."""
+def _email_with_link(
+    registration: Registration,
+    kind: str,
+    now: datetime,
+    *,
+    also_save: tuple[str, ...] = (),
+) -> None:
+    """Issue a new token (the old link stops working) and queue ``kind``.
+    ``also_save``: fields the caller changed, written in the same UPDATE."""
     token, registration.token_hash = new_token()
     registration.last_emailed_at = now
-    registration.save(update_fields=["token_hash", "last_emailed_at"])
+    registration.save(update_fields=["token_hash", "last_emailed_at", *also_save])
     queue_email(
         registration=registration,
         kind=kind,
@@ -144,13 +186,15 @@ def _promote(registration: Registration, event: Event, now: datetime) -> None:
     registration.event = event
     registration.status = Status.CONFIRMED
     registration.promoted_at = now
-    registration.save(update_fields=["status", "promoted_at"])
-    _email_with_link(registration, Kind.PROMOTION, now)
+    _email_with_link(
+        registration, Kind.PROMOTION, now, also_save=("status", "promoted_at")
+    )
 
 
 def register_for_event(
     *,
-    event_id: int,
+    event_id: int | None = None,
+    event_slug: str | None = None,
     name: str,
     email: str,
     organization: str = "",
@@ -163,16 +207,31 @@ def register_for_event(
     existing registration back and their email again, at most once every
     few minutes. ``notify=False`` (staff entering people, demo data) sends
     nothing; a later resend gives them their link.
+
+    The event is given by ``event_id`` or, from the registration page, by
+    ``event_slug``, so that finding it and locking it is one query.
     """
+    if (event_id is None) == (event_slug is None):
+        raise TypeError("Give event_id or event_slug.")
     name, email = name.strip(), email.strip()
     if not name or "@" not in email:
         raise RegistrationError(
             _("Please give your name and email address."), code="invalid"
         )
     with transaction.atomic():
-        event = _lock_event(event_id)
+        try:
+            if event_slug is not None:
+                event = Event.objects.select_for_update().get(slug=event_slug)
+            else:
+                event = _lock_event(event_id)
+        except Event.DoesNotExist:
+            raise RegistrationError(
+                _("This event does not exist."), code=NOT_FOUND
+            ) from None
         now = timezone.now()
-        confirmed, waitlisted = _seat_counts(event)
+        confirmed, waitlisted, existing_id = _seat_counts_and_existing(
+            event, normalize_email(email)
+        )
         state = selectors.registration_state(
             event, confirmed=confirmed, waitlisted=waitlisted, now=now
         )
@@ -184,12 +243,8 @@ def register_for_event(
         }:
             raise _refuse(state.code, event)
 
-        existing = Registration.objects.filter(
-            event=event,
-            email_normalized=normalize_email(email),
-            status__in=Registration.ACTIVE,
-        ).first()
-        if existing is not None:
+        if existing_id is not None:
+            existing = Registration.objects.get(pk=existing_id)
             existing.event = event
             due = notify and (
                 existing.last_emailed_at is None
@@ -224,16 +279,21 @@ def register_for_event(
 
 
 def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
-    """Lock the registration's event, then read the registration fresh."""
+    """Lock the registration's event, then read the registration fresh.
+
+    One statement finds and locks the event: a registration never moves to
+    another event, so the join cannot go stale while it waits for the lock.
+    """
     try:
-        event_id = Registration.objects.values_list("event_id", flat=True).get(
-            pk=registration_id
+        event = (
+            Event.objects.select_for_update(of=("self",))
+            .filter(registrations__pk=registration_id)
+            .get()
         )
-    except Registration.DoesNotExist:
+    except Event.DoesNotExist:
         raise RegistrationError(
-            _("This registration does not exist."), code="not_found"
+            _("This registration does not exist."), code=NOT_FOUND
         ) from None
-    event = _lock_event(event_id)
     registration = Registration.objects.get(pk=registration_id)
     registration.event = event
     return registration, event

@@ -21,10 +21,10 @@ from events import views as event_views
 from events.ical import event_ics
 from events.models import Event
 
-from . import services
+from . import selectors, services
+from .forms import RegistrationForm
 from .models import Registration
-from .selectors import current_registration_state, get_registration_by_token
-from .templatetags.registration_tags import registration_form
+from .selectors import get_registration_by_token
 
 RESULT_SALT = "registrations.result"
 # The result page is for the browser that just registered, not a bookmark.
@@ -54,31 +54,36 @@ def rate_limit() -> tuple[int, int]:
 def over_rate_limit(request) -> bool:
     """Count this POST against its address; True once past the limit.
 
-    Kept in the shared cache so every app server counts together.
+    Kept in the shared cache so every app server counts together. Counting
+    up first costs one trip to the cache on every POST but the first of a
+    window (an ``add`` first would cost two).
     """
     attempts, seconds = rate_limit()
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     key = f"registrations:rate:{address}"
-    if cache.add(key, 1, timeout=seconds):
-        return False
     try:
         return cache.incr(key) > attempts
-    except ValueError:  # expired between add() and incr()
+    except ValueError:  # the first POST of a window
+        pass
+    if cache.add(key, 1, timeout=seconds):
+        return False
+    try:  # another request started the window just now
+        return cache.incr(key) > attempts
+    except ValueError:  # and it expired already
         cache.set(key, 1, timeout=seconds)
         return False
 
 
 def event_page_with_form(request, slug: str, form, status: int = 200):
-    """The event page again, with the form as typed and its errors."""
+    """The event page again, with the form as typed and its errors (the page
+    labels its button from the event's state as it is now)."""
     request.registration_form = form
     return event_views.render_event_page(request, slug, status=status)
 
 
 @require_POST
 def register(request, slug: str):
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    state = current_registration_state(event)
-    form = registration_form(event, state, data=request.POST)
+    form = RegistrationForm(request.POST)
     if over_rate_limit(request):
         form.is_valid()
         form.add_error(
@@ -91,19 +96,23 @@ def register(request, slug: str):
         return event_page_with_form(request, slug, form, status=429)
     if form.is_spam:
         # Look like success to the bot; store and send nothing.
-        return redirect(result_url(event, CONFIRMED))
+        return redirect(result_url(slug, CONFIRMED))
     if not form.is_valid():
         return event_page_with_form(request, slug, form)
     data = form.cleaned_data
     try:
+        # The service finds the event by its slug in the query that locks
+        # it, and decides from counts read under that lock.
         result = services.register_for_event(
-            event_id=event.pk,
+            event_slug=slug,
             name=data["name"],
             email=data["email"],
             organization=data["organization"],
             accommodation_request=data["accommodation_request"],
         )
     except services.RegistrationError as error:
+        if error.code in {services.NOT_FOUND, selectors.UNPUBLISHED}:
+            raise Http404(_("There is no published event at this address.")) from None
         form.add_error(None, error.message)
         return event_page_with_form(request, slug, form)
     registration = result.registration
@@ -115,7 +124,7 @@ def register(request, slug: str):
         outcome = CONFIRMED
     return redirect(
         result_url(
-            event,
+            slug,
             outcome,
             registration=registration,
             email_queued=result.email_queued,
@@ -124,7 +133,7 @@ def register(request, slug: str):
 
 
 def result_url(
-    event: Event,
+    slug: str,
     outcome: str,
     *,
     registration: Registration | None = None,
@@ -139,7 +148,7 @@ def result_url(
         "q": email_queued,
     }
     value = signing.dumps(payload, salt=RESULT_SALT, compress=True)
-    path = reverse("registrations:registered", kwargs={"slug": event.slug})
+    path = reverse("registrations:registered", kwargs={"slug": slug})
     return f"{path}?r={value}"
 
 

@@ -11,21 +11,28 @@ register = template.Library()
 SUBMIT_LABELS = {WAITLIST: _("Join the waiting list")}
 
 
+def submit_label(state):
+    return SUBMIT_LABELS.get(state.code, _("Register"))
+
+
 def registration_form(event, state, data=None) -> RegistrationForm:
-    label = SUBMIT_LABELS.get(state.code, _("Register"))
-    return RegistrationForm(data, event=event, submit_label=label)
+    return RegistrationForm(data, event=event, submit_label=submit_label(state))
 
 
 @register.inclusion_tag("registrations/_registration_box.html", takes_context=True)
 def registration_box(context, event):
     """The form while registration takes people; otherwise one line saying
     why not. After a failed POST the view leaves the bound form (with its
-    errors and what was typed) on the request."""
+    errors and what was typed) on the request; its button is labelled here,
+    from the state as it is now, so the POST itself never counts seats."""
     request = context.get("request")
     state = current_registration_state(event)
     form = getattr(request, "registration_form", None)
     if form is None and state.accepts_registrations:
         form = registration_form(event, state)
+    elif form is not None and form.event is None:
+        form.event = event
+        form.submit_label = submit_label(state)
     return {
         "event": event,
         "state": state.code,

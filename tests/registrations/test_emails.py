@@ -257,3 +257,46 @@ def test_readable_console_backend_prints_links_whole():
     assert link in output
     assert "[attached: event.ics (text/calendar)]" in output
     assert "To: a@b.org" in output
+
+
+def test_seat_emails_share_one_ics_until_the_event_or_its_categories_change(
+    monkeypatch,
+):
+    """The .ics names no one, so it is built once for every seat holder of
+    the same version of an event; a change to the event, or to the name of
+    one of its categories, builds a new one."""
+    import events.ical
+    from registrations import emails
+    from tests.builders import make_category
+
+    built = []
+    real = events.ical.event_ics
+
+    def counting(event, **kwargs):
+        built.append(event.pk)
+        return real(event, **kwargs)
+
+    monkeypatch.setattr(events.ical, "event_ics", counting)
+    monkeypatch.setattr(emails, "_ics_cache", {})
+    category = make_category("Copyright")
+    event = make_event("Fair Use", capacity=5, join_url=JOIN, categories=[category])
+    register(event, 1)
+    register(event, 2)
+    first, second = OutboundEmail.objects.filter(kind="confirmation").order_by("pk")
+    assert first.ics == second.ics
+    assert "CATEGORIES:Copyright" in first.ics
+    assert len(built) == 1
+
+    category.name = "Copyright law"
+    category.save()
+    register(event, 3)
+    third = OutboundEmail.objects.filter(kind="confirmation").latest("pk")
+    assert "CATEGORIES:Copyright law" in third.ics
+    assert len(built) == 2
+
+    event.title = "Fair Use, revised"
+    event.save()
+    register(event, 4)
+    fourth = OutboundEmail.objects.filter(kind="confirmation").latest("pk")
+    assert "SUMMARY:Fair Use\\, revised" in unfolded(fourth.ics)
+    assert len(built) == 3

@@ -409,3 +409,78 @@ def test_rate_limit_uses_the_proxy_header_when_configured(settings):
     assert post_registration(first, event, email="a@example.org").status_code == 302
     assert post_registration(second, event, email="b@example.org").status_code == 302
     assert post_registration(first, event, email="c@example.org").status_code == 429
+
+
+# What one POST costs. The registration POST is the busiest request Almanac
+# answers; each query in it also runs while the event row is locked, so
+# everyone else registering for that event waits on it.
+#
+# Registering for a seat: BEGIN, lock the event (found by its slug), the
+# seat counts and any registration of this address (one query), insert the
+# registration, the event's categories (the key of the cached .ics), insert
+# the email, COMMIT. A place on the waiting list needs no .ics.
+SEAT_POST_QUERIES = 7
+WAITLIST_POST_QUERIES = 6
+# Cancelling a seat: the token's registration, BEGIN, lock the event (found
+# through the registration), the registration, update it, its email, the seat
+# counts, the next in line, promote them (one update), the categories, their
+# email, COMMIT.
+CANCEL_WITH_PROMOTION_QUERIES = 12
+
+
+def test_registration_post_costs_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    """A confirmed seat, or a place on the waiting list, costs the same
+    queries for the tenth registrant as for the first, and the page's
+    seat figures are not read before the service decides."""
+    event = make_event(capacity=10, waitlist_enabled=True, join_url=JOIN)
+    for n in range(9):
+        services.register_for_event(
+            event_id=event.pk, name=f"P {n}", email=f"p{n}@example.org"
+        )
+    with django_assert_num_queries(SEAT_POST_QUERIES):
+        response = post_registration(client, event, email="ten@example.org")
+    assert response.status_code == 302
+    with django_assert_num_queries(WAITLIST_POST_QUERIES):
+        response = post_registration(client, event, email="eleven@example.org")
+    assert response.status_code == 302
+    emails = OutboundEmail.objects.filter(registration__event=event)
+    assert emails.get(recipient="ten@example.org").ics
+    assert emails.get(recipient="eleven@example.org").kind == "waitlisted"
+
+
+def test_cancel_post_costs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, confirmed_token, waitlisted_token
+):
+    """Cancelling a seat frees it for the next in line, in a fixed number of
+    queries."""
+    _first, token = confirmed_token
+    waiting, _waiting_token = waitlisted_token
+    url = reverse("registrations:cancel", kwargs={"token": token})
+    with django_assert_num_queries(CANCEL_WITH_PROMOTION_QUERIES):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
+
+
+def test_failed_post_shows_the_button_for_the_state_now(client):
+    """The POST no longer reads the seat figures before deciding; the page
+    that shows the form again labels its button from the event as it is."""
+    event = make_event(capacity=1, waitlist_enabled=True)
+    services.register_for_event(event_id=event.pk, name="P", email="p@example.org")
+    response = post_registration(client, event, email="not an address")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Join the waiting list"' in html
+    assert "Enter a valid email address" in html
+
+
+def test_post_for_an_unknown_or_draft_event_is_a_404(client):
+    """The service finds the event by its slug; none, or a draft, is a 404
+    and nothing is stored."""
+    draft = make_event(is_published=False)
+    assert post_registration(client, draft).status_code == 404
+    url = reverse("registrations:register", kwargs={"slug": "no-such-event"})
+    assert client.post(url, form_data()).status_code == 404
+    assert not Registration.objects.exists()
