@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
+from events import feeds, ical
 from events.calendar_links import google_calendar_url
 from events.demo import load_demo_data
 from events.models import Event
@@ -152,6 +154,91 @@ def test_conditional_requests_get_304(client, url_of):
     assert stale_etag.status_code == 200
     earlier = http_date(parse_http_date(last_modified) - 60)
     assert client.get(url, headers={"if-modified-since": earlier}).status_code == 200
+
+
+@pytest.fixture
+def cache_reads(monkeypatch) -> list[str]:
+    """The keys read from the cache (``get``), in order."""
+    keys = []
+    real_get = LocMemCache.get
+
+    def get(self, key, *args, **kwargs):
+        keys.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", get)
+    return keys
+
+
+@pytest.mark.parametrize("header", ["if-none-match", "if-modified-since"])
+def test_a_304_reads_neither_the_body_nor_the_database(
+    client, cache_reads, django_assert_num_queries, header
+):
+    """The validators are kept apart from the body: a conditional request
+    is answered from them alone, without loading (or hashing) the body."""
+    make_event(categories=[make_category()])
+    first = client.get(FEED)
+    value = first["ETag"] if header == "if-none-match" else first["Last-Modified"]
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        response = client.get(FEED, headers={header: value})
+    assert response.status_code == 304
+    assert response["ETag"] == first["ETag"]
+    assert response["Last-Modified"] == first["Last-Modified"]
+    assert cache_reads and not [key for key in cache_reads if ":body" in key]
+
+
+def test_a_warm_feed_is_not_hashed_again(client, monkeypatch):
+    """The ETag is computed once, when the body is built."""
+    make_event()
+    first = client.get(FEED)
+
+    def no_hashing(body):
+        raise AssertionError("the cached body was hashed again")
+
+    monkeypatch.setattr(feeds, "body_etag", no_hashing)
+    again = client.get(FEED)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_lost_body_is_built_again_with_the_same_validators(client):
+    """Validators kept while the body was evicted: the body comes back
+    byte for byte, under the same ETag."""
+    make_event()
+    first = client.get(FEED)
+    for key in list(cache._cache):
+        if ":body" in key:
+            cache.delete(key.split(":", 2)[2])  # the key without its prefix
+    assert not [key for key in cache._cache if ":body" in key]
+    again = client.get(FEED)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_change_to_one_event_writes_only_that_event_again(client, monkeypatch):
+    """The feed's VEVENTs outlive the marker: after one event changes, the
+    new body writes that one event, and shows the change."""
+    events = [make_event(f"Event {n}") for n in range(4)]
+    client.get(FEED)
+    written = []
+    real_write = ical.write_vevent
+
+    def counting_write(facts):
+        written.append(facts.summary)
+        return real_write(facts)
+
+    monkeypatch.setattr(ical, "write_vevent", counting_write)
+    events[2].title = "Event 2, moved online"
+    events[2].save()
+    body = client.get(FEED).content
+    assert written == ["Event 2, moved online"]
+    assert "Event 2, moved online" in summaries(body)
+    monkeypatch.undo()
+    cache.clear()
+    assert client.get(FEED).content == body
 
 
 def test_the_same_data_gives_the_same_feed_bytes(client):

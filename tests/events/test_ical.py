@@ -1,9 +1,12 @@
 """Calendar files: what they hold, how they are shaped, and that they last."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
+from django.core.cache import cache
+from icalendar.parser import Contentline
 
 from events import ical
 from events.models import Event
@@ -278,3 +281,199 @@ def test_the_join_url_is_only_in_the_registrants_file():
     assert join in str(vevent["DESCRIPTION"])
     assert vevent["URL"].endswith(f"/events/{event.slug}/")
     assert ical_instants(private) == expected([event])
+
+
+# The VEVENT writer against icalendar
+
+
+def icalendar_vevent(event: Event, *, include_join_url: bool = False) -> bytes:
+    """The VEVENT built as icalendar objects (how ``events.ical`` built it
+    before it wrote them directly): the reference for the writer's bytes."""
+    join_url = event.join_url if include_join_url else ""
+    changed = event.updated_at.astimezone(UTC).replace(microsecond=0)
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.uid}@almanac")
+    vevent.add("dtstamp", changed)
+    vevent.add("last-modified", changed)
+    vevent.add("created", event.created_at.astimezone(UTC).replace(microsecond=0))
+    vevent.add("sequence", event.sequence)
+    vevent.add("status", ical.STATUS.get(event.status, "CONFIRMED"))
+    vevent.add("summary", ical.event_summary(event))
+    vevent.add("dtstart", event.local_start.replace(microsecond=0))
+    vevent.add("dtend", event.local_end.replace(microsecond=0))
+    vevent.add("url", ical.event_url(event), parameters={"VALUE": "URI"})
+    vevent.add("description", ical.event_details(event, join_url=join_url))
+    location = ical.event_location(event)
+    if location:
+        vevent.add("location", location)
+    categories = [c.name for c in event.categories.all()]
+    if categories:
+        vevent.add("categories", categories)
+    if join_url:
+        vevent.add(
+            "conference",
+            join_url,
+            parameters={"VALUE": "URI", "FEATURE": "AUDIO,VIDEO"},
+        )
+    vevent.add("transp", "OPAQUE")
+    return vevent.to_ical()
+
+
+TRICKY_TEXT = [
+    "Plain",
+    "Commas, semicolons; colons: back\\slashes \\N and \\n, quotes \"'",
+    "Lines\nand CRLF\r\nand a lone CR\rend",
+    "é" * 120,
+    "x" * 72 + "\\" + "y" * 80,
+    "x" * 73 + ";" + "y" * 80,
+    "x" * 73 + "^" + "y" * 80,
+    "📅 emoji, four octets each " * 6,
+    "  padded  ",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXT, ids=range(len(TRICKY_TEXT)))
+@pytest.mark.parametrize(
+    "zone", ["America/New_York", "UTC", "Africa/Abidjan", "Asia/Kolkata"]
+)
+def test_the_writer_gives_icalendars_bytes(text, zone):
+    """Escaping, folding at 75 octets, property order, TZID or UTC form: the
+    directly written VEVENT is byte for byte what icalendar writes, public
+    and private (with the join URL)."""
+    event = make_event(
+        text[:200],
+        start=datetime(2027, 3, 14, 1, 30, 15, tzinfo=ical.ZoneInfo(zone)),
+        time_zone=zone,
+        description=f"**{text}**\n\n- {text}\n- two",
+        format=Event.Format.HYBRID,
+        location=text[:200],
+        status=Event.Status.POSTPONED,
+        join_url="https://zoom.example/j/1?pwd=a,b;c",
+        categories=[make_category(text[:60]), make_category("Second, too")],
+    )
+    event = fresh(event)
+    for private in (False, True):
+        expected_bytes = icalendar_vevent(event, include_join_url=private)
+        facts = ical.event_facts([event], include_join_url=private)
+        assert ical.vevent_bytes(facts) == [expected_bytes]
+
+
+def test_folding_and_escaping_match_icalendar_on_random_text():
+    """Many random lines mixing one- to four-octet characters with the
+    characters that escapes start with, folded and escaped both ways."""
+    rng = random.Random(5545)
+    ascii_only = "ab ,;:\\^\n\rN"
+    for n in range(4000):
+        # Half ASCII only (folded by slicing), half mixed (octet by octet).
+        alphabet = ascii_only if n % 2 else ascii_only + "é€📅"
+        weights = [30 if c in "ab " else 1 for c in alphabet]
+        size = rng.randint(0, 400)
+        value = "".join(rng.choices(alphabet, weights=weights, k=size))
+        escaped = ical.escape_text(value)
+        assert escaped.encode() == icalendar.vText(value).to_ical()
+        line = f"DESCRIPTION:{escaped}"
+        assert ical.fold_line(line.encode()) == Contentline(line).to_ical()
+
+
+def test_the_whole_feed_matches_icalendar_from_end_to_end(dst_events):
+    """The calendar around the VEVENTs is icalendar's own; spliced together
+    they read as one calendar icalendar writes identically."""
+    body = feed_of(dst_events)
+    assert icalendar.Calendar.from_ical(body).to_ical() == body
+
+
+def cached_feed_of(events) -> bytes:
+    return ical.feed_ics(
+        [fresh(e) for e in events],
+        name="Almanac events",
+        description="All of them",
+        cache_key="test:vevents",
+    )
+
+
+@pytest.fixture
+def writes(monkeypatch) -> list[str]:
+    """The UIDs of the VEVENTs written (not taken from the cache)."""
+    written = []
+    real_write = ical.write_vevent
+
+    def counting_write(facts):
+        written.append(facts.uid)
+        return real_write(facts)
+
+    monkeypatch.setattr(ical, "write_vevent", counting_write)
+    return written
+
+
+def test_a_feeds_vevents_are_kept_and_a_change_writes_only_that_event(writes):
+    """A feed's VEVENTs are kept in the cache, known by what they are written
+    from: building it again writes nothing, and after one event changes
+    only that one is written again, with the change in it."""
+    cache.clear()
+    events = [make_event(categories=[make_category()]) for _ in range(3)]
+    first = cached_feed_of(events)
+    assert len(writes) == 3
+    assert first == feed_of(events)
+
+    writes.clear()
+    assert cached_feed_of(events) == first
+    assert writes == []
+
+    changed = fresh(events[1])
+    changed.title = "Renamed"
+    changed.save()
+    body = cached_feed_of(events)
+    assert writes == [f"{changed.uid}@almanac"]
+    assert [str(v["SUMMARY"]) for v in vevents(body)][1] == "Renamed"
+    # What the cache gave is what writing everything afresh gives.
+    assert body == feed_of(events)
+
+
+def test_a_renamed_category_writes_its_events_again(writes):
+    cache.clear()
+    category = make_category("Old name")
+    event = make_event(categories=[category])
+    assert vevents(cached_feed_of([event]))[0].categories == ["Old name"]
+    category.name = "New name"
+    category.save()
+    writes.clear()
+    assert vevents(cached_feed_of([event]))[0].categories == ["New name"]
+    assert writes == [f"{event.uid}@almanac"]
+
+
+def test_the_kept_vevents_survive_a_small_cache(settings, writes):
+    """One cache entry per feed, whatever its size: a cache that culls by
+    entry count (the local-memory one keeps 300) keeps them, and keeps the
+    feeds' "changed at" marker beside them."""
+    events = [make_event() for _ in range(12)]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "small",
+            "OPTIONS": {"MAX_ENTRIES": 5},
+        }
+    }
+    from django.core.cache import caches
+
+    small = caches["default"]
+    small.clear()
+    small.set("marker", 1)
+    try:
+        cached_feed_of(events)
+        writes.clear()
+        cached_feed_of(events)
+        assert writes == []
+        assert small.get("marker") == 1
+    finally:
+        small.clear()
+
+
+def test_join_urls_never_reach_the_cache():
+    """The registrant's file is written afresh every time: the join URL is
+    their secret and the cache may be shared."""
+    event = fresh(make_event(join_url="https://zoom.example/j/123?pwd=secret"))
+    cache.clear()
+    ical.event_ics(event, include_join_url=True)
+    stored = cache._cache  # the local-memory backend's own store
+    assert not [key for key in stored if "vevent" in key]
+    assert not [value for value in stored.values() if b"zoom.example" in value]
