@@ -1,6 +1,8 @@
 """The GET forms on public pages: the list filters and the time zone switch."""
 
 from django import forms
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Event
@@ -28,12 +30,49 @@ COMMON_TIME_ZONES = (
 )
 
 
+def _html_attrs(attrs: dict) -> str:
+    """' name="value"' pairs as Django's ``attrs.html`` writes them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class MenuSelect(forms.Select):
+    """A ``Select`` that writes its options in Python.
+
+    The stock widget renders one template per ``<option>``; a filter menu of
+    120 categories made that a third of the list page's time. The context
+    (choices, selection, attributes) is Django's own, and the HTML is byte
+    for byte what ``select.html`` and ``select_option.html`` produce.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"']
+        parts.append(_html_attrs(widget["attrs"]) + ">")
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"'
+                    f"{_html_attrs(option['attrs'])}>"
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
 class TimeZoneForm(forms.Form):
     tz = forms.CharField(
         label=_("Show times in"),
         required=False,
         max_length=64,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MenuSelect(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, own_zone_label: str = "", **kwargs):
@@ -75,7 +114,7 @@ class EventFilterForm(TimeZoneForm):
         to_field_name="slug",
         required=False,
         empty_label=_("All categories"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MenuSelect(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _(
                 "There is no category “%(value)s”; showing events in all categories."
@@ -86,7 +125,7 @@ class EventFilterForm(TimeZoneForm):
         label=_("Format"),
         choices=[("", _("Any format")), *Event.Format.choices],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=MenuSelect(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a format; showing events of every format."

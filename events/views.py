@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .forms import EventFilterForm, TimeZoneForm
 from .models import Event, Series
+from .templatetags.event_tags import EventCard, event_cards, event_when, month_entries
 from .timezones import time_zone_label
 
 logger = logging.getLogger(__name__)
@@ -44,13 +45,16 @@ def _tz_param(zone: ZoneInfo | None) -> str:
     return urlencode({"tz": zone.key}) if zone else ""
 
 
-def _group_by_day(events, zone: ZoneInfo | None) -> list[tuple[date, list[Event]]]:
-    """[(day, events)], each event on its day in the zone its time is shown in."""
+def _group_by_day(
+    events, zone: ZoneInfo | None, tz_param: str = ""
+) -> list[tuple[date, list[EventCard]]]:
+    """[(day, cards)], each event on its day in the zone its time is shown in."""
 
-    def day(event: Event) -> date:
-        return event.start.astimezone(zone or event.tz).date()
+    def day(card: EventCard) -> date:
+        return card.when.start.date()
 
-    return [(key, list(group)) for key, group in groupby(events, key=day)]
+    cards = event_cards(events, zone, tz_param)
+    return [(key, list(group)) for key, group in groupby(cards, key=day)]
 
 
 def _page(request, queryset, notices: list[str]):
@@ -89,6 +93,7 @@ def _event_list_page(request, *, past: bool):
         format=data.get("format", ""),
     )
     page_obj = _page(request, events, notices)
+    tz_param = _tz_param(zone)
     filtering = any(data.get(name) for name in ("q", "category", "format"))
     return render(
         request,
@@ -98,9 +103,9 @@ def _event_list_page(request, *, past: bool):
             "form": form,
             "page_obj": page_obj,
             "page_numbers": page_obj.paginator.get_elided_page_range(page_obj.number),
-            "days": _group_by_day(page_obj.object_list, zone),
+            "days": _group_by_day(page_obj.object_list, zone, tz_param),
             "display_tz": zone,
-            "tz_param": _tz_param(zone),
+            "tz_param": tz_param,
             "filtering": filtering,
             "category": data.get("category"),
             "notices": notices,
@@ -166,9 +171,10 @@ def month(request, year: int, month: int):
     first = datetime(year, month, 1, tzinfo=zone)
     following = date(year + month // 12, month % 12 + 1, 1)
     after = datetime(following.year, following.month, 1, tzinfo=zone)
-    by_day: dict[date, list[Event]] = {}
-    for event in selectors.events_starting_between(first, after):
-        by_day.setdefault(event.start.astimezone(zone).date(), []).append(event)
+    tz_param = _tz_param(chosen)
+    by_day = month_entries(
+        selectors.events_starting_between(first, after), zone, tz_param
+    )
 
     weeks = [
         [Day(day, day.month == month, by_day.get(day, [])) for day in week]
@@ -189,7 +195,7 @@ def month(request, year: int, month: int):
             "today": timezone.now().astimezone(zone).date(),
             "grid_tz": zone,
             "display_tz": zone,
-            "tz_param": _tz_param(chosen),
+            "tz_param": tz_param,
             "form": form,
             "notices": notices,
         },
@@ -212,17 +218,19 @@ def render_event_page(request, slug: str, *, status: int = 200):
     form.is_valid()
     zone = _chosen_zone(form)
     presenters = [slot.presenter for slot in event.presenter_slots.all()]
+    tz_param = _tz_param(zone)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
+            "when": event_when(event, zone),
             "presenters": presenters,
             "outcomes": list(event.outcomes.all()),
             "categories": list(event.categories.all()),
             "related_events": selectors.related_upcoming_events(event),
             "display_tz": zone,
-            "tz_param": _tz_param(zone),
+            "tz_param": tz_param,
             "form": form,
             "notices": _form_notices(form),
         },
@@ -240,8 +248,8 @@ def series_detail(request, slug: str):
         "events/series_detail.html",
         {
             "series": series,
-            "upcoming_events": [e for e in events if e.end > now],
-            "past_events": [e for e in reversed(events) if e.end <= now],
+            "upcoming_events": event_cards([e for e in events if e.end > now]),
+            "past_events": event_cards([e for e in reversed(events) if e.end <= now]),
             "display_tz": None,
         },
     )

@@ -4,11 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events.forms import MenuSelect
 from events.models import Event
 from tests.builders import eastern, make_category, make_event, make_presenter
 from tests.events.html import text_of
@@ -122,6 +124,23 @@ def test_the_filter_form_keeps_its_values_and_labels_its_fields(client):
     assert '<option value="hybrid" selected>' in html
     for field in ("id_q", "id_category", "id_format", "id_tz"):
         assert f'<label class="form-label" for="{field}">' in html
+
+
+@pytest.mark.parametrize("value", ["", "a&b", "1", "g2", None])
+def test_the_menu_widget_writes_what_djangos_select_template_writes(value):
+    """MenuSelect skips the per-option templates, not a byte of their output:
+    escaping, the selected option, optgroups and boolean attributes."""
+    choices = [
+        ("", "All <kinds>"),
+        ("a&b", "A & B"),
+        (1, "One"),
+        ("Group", [("g1", "G1"), ("g2", "G2")]),
+    ]
+    attrs = {"class": 'form-"select', "required": True, "disabled": False}
+    extra = {"id": "id_x", "aria-describedby": "id_x_helptext"}
+    stock = forms.Select(attrs=attrs, choices=choices).render("x<", value, extra)
+    ours = MenuSelect(attrs=attrs, choices=choices).render("x<", value, extra)
+    assert ours == stock
 
 
 def test_bad_filter_values_are_explained_not_fatal(client):
