@@ -30,6 +30,7 @@ from events.models import (
     Presenter,
     Series,
 )
+from events.text import plain_text
 from registrations.models import Registration
 
 
@@ -297,10 +298,13 @@ def _events(rng, size: Size, now, organizers, series):
             weights=[6, 3, 1],
         )[0]
         capacity = rng.choice([None, 10, 15, 20, 20, 25, 30, 50, 100])
+        description = _description(rng, topic)
         yield Event(
             title=title.title(),
             slug=f"{slugify(title)[:150]}-{i}",
-            description=_description(rng, topic),
+            description=description,
+            # What Event.save() stores; bulk_create skips save().
+            description_text=plain_text(description),
             outcomes_intro="By the end of this session, attendees will learn:",
             series=rng.choice(series) if rng.random() < 0.2 else None,
             organizer=rng.choice(organizers),

@@ -41,7 +41,6 @@ from django.urls import reverse
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from .models import Event
-from .text import plain_text
 
 PRODID = "-//Almanac//Almanac event calendar//EN"
 # How often subscribers should poll: RFC 7986 and the older Microsoft name.
@@ -165,14 +164,16 @@ def event_details(event: Event, *, join_url: str = "", url: str = "") -> str:
 
     ``url`` is the event's page when the caller has it already.
     """
-    return _details(event.description, join_url=join_url, url=url or event_url(event))
+    return _details(
+        event.plain_description, join_url=join_url, url=url or event_url(event)
+    )
 
 
-def _details(description: str, *, join_url: str, url: str) -> str:
+def _details(text: str, *, join_url: str, url: str) -> str:
     parts = []
     if join_url:
         parts.append(f"Join the event: {join_url}")
-    text = plain_text(description).strip()
+    text = text.strip()
     if text:
         parts.append(text)
     parts.append(f"Event page: {url}")
@@ -194,7 +195,7 @@ class VeventFacts(NamedTuple):
     created: str
     sequence: int
     status: str
-    description: str  # Markdown, as stored
+    description: str  # plain text, as the event keeps it
     location: str
     url: str
     join_url: str
@@ -285,7 +286,7 @@ def _facts(
         created=_stamp(event.created_at.astimezone(UTC)) + "Z",
         sequence=event.sequence,
         status=STATUS.get(event.status, "CONFIRMED"),
-        description=event.description,
+        description=event.plain_description,
         location=event_location(event),
         url=path[0] + event.slug + path[1],
         join_url=event.join_url if include_join_url else "",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .text import plain_text
 from .timezones import time_zone_label, validate_time_zone
 
 
@@ -201,6 +202,14 @@ class Event(models.Model):
         blank=True,
         help_text=_("For example “By the end of this webinar, attendees will learn:”."),
     )
+    # Rendered once when saved: a calendar feed of thousands of events should
+    # not run Markdown thousands of times.
+    description_text = models.TextField(
+        _("description as plain text"),
+        blank=True,
+        editable=False,
+        help_text=_("Kept up to date from the description when the event is saved."),
+    )
     who_should_attend = models.TextField(_("who should attend"), blank=True)
     registration_note = models.TextField(
         _("registration note"),
@@ -357,6 +366,11 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "description" in update_fields:
+            self.description_text = plain_text(self.description)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "description_text"}
         loaded = getattr(self, "_loaded_schedule", None)
         if loaded and any(self.__dict__.get(k) != v for k, v in loaded.items()):
             self.sequence += 1
@@ -399,6 +413,17 @@ class Event(models.Model):
     @property
     def time_zone_label(self) -> str:
         return time_zone_label(self.time_zone)
+
+    @property
+    def plain_description(self) -> str:
+        """The description without markup, for calendar files and links.
+
+        Rows written without ``save()`` (bulk loads, ``update()``) may not
+        have the stored copy yet; render it then.
+        """
+        if self.description_text or not self.description:
+            return self.description_text
+        return plain_text(self.description)
 
     @property
     def is_past(self) -> bool:

@@ -62,3 +62,22 @@ def test_times_read_in_the_events_own_zone():
     event = make_event(start=eastern(2026, 10, 21, 14), time_zone="America/New_York")
     assert event.local_start.hour == 14
     assert event.time_zone_label == "Eastern Time - US & Canada"
+
+
+def test_the_plain_text_description_is_stored_when_saved():
+    """Feeds read the stored plain text instead of rendering Markdown per event;
+    saving keeps it in step, even with update_fields."""
+    event = make_event(description="**Bold** and [a link](https://example.org).")
+    assert Event.objects.get(pk=event.pk).description_text == "Bold and a link."
+
+    event.description = "- one\n- two"
+    event.save(update_fields=["description"])
+    assert Event.objects.get(pk=event.pk).description_text == "- one\n- two"
+
+
+def test_rows_written_without_save_still_read_as_plain_text():
+    event = make_event()
+    Event.objects.filter(pk=event.pk).update(
+        description="*Emphasis*", description_text=""
+    )
+    assert Event.objects.get(pk=event.pk).plain_description == "Emphasis"
