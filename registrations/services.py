@@ -402,12 +402,17 @@ def cancel_event(*, event_id: int) -> int:
         active = Registration.objects.filter(
             event=event, status__in=Registration.ACTIVE
         ).order_by("pk")
-        notified = 0
-        for registration in active:
-            registration.event = event
-            queue_email(registration=registration, kind=Kind.EVENT_CANCELLED)
-            notified += 1
-        return notified
+        return _queue_for_each(active, event, Kind.EVENT_CANCELLED)
+
+
+def _queue_for_each(registrations, event: Event, kind: str) -> int:
+    """Queue ``kind`` (an email without a self-service link) to each."""
+    queued = 0
+    for registration in registrations:
+        registration.event = event
+        queue_email(registration=registration, kind=kind)
+        queued += 1
+    return queued
 
 
 def notify_event_changed(*, event_id: int) -> int:
@@ -453,12 +458,7 @@ def send_recording(*, event_id: int) -> int:
             .exclude(pk__in=already)
             .order_by("pk")
         )
-        emailed = 0
-        for registration in due:
-            registration.event = event
-            queue_email(registration=registration, kind=Kind.RECORDING)
-            emailed += 1
-        return emailed
+        return _queue_for_each(due, event, Kind.RECORDING)
 
 
 def resend_registration_email(*, registration_id: int) -> Registration:
