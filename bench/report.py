@@ -25,20 +25,23 @@ def _mark(ok: bool | None) -> str:
 
 
 def page_checks(name: str, small: dict | None, big: dict) -> list[tuple[str, bool]]:
-    """(target, met) for one page row."""
+    """(target, met) for one page row. The time targets are checked on the
+    uncached figure, a page built from the database (what the first visitor
+    after any change waits); the floor ratio on the page as served."""
     checks = []
     queries_ok = big["queries"] <= MAX_QUERIES and (
         small is None or big["queries"] <= small["queries"]
     )
     checks.append((f"queries ≤{MAX_QUERIES}, not growing", queries_ok))
+    uncached = big.get("uncached_median_ms", big["median_ms"])
     if name == "event page":
-        checks.append((f"median <{EVENT_PAGE_MS} ms", big["median_ms"] < EVENT_PAGE_MS))
+        checks.append((f"uncached <{EVENT_PAGE_MS} ms", uncached < EVENT_PAGE_MS))
     if name.startswith("events list"):
-        checks.append(
-            (f"median <{EVENTS_LIST_MS} ms", big["median_ms"] < EVENTS_LIST_MS)
-        )
+        checks.append((f"uncached <{EVENTS_LIST_MS} ms", uncached < EVENTS_LIST_MS))
     if name == "event page" or name.startswith("events list"):
-        checks.append((f"≤{FLOOR_RATIO}x floor", big["ratio_to_floor"] <= FLOOR_RATIO))
+        checks.append(
+            (f"served ≤{FLOOR_RATIO}x floor", big["ratio_to_floor"] <= FLOOR_RATIO)
+        )
     if name == "feed, all: 304":
         checks.append(
             (f"304 <{NOT_MODIFIED_MS} ms", big["median_ms"] < NOT_MODIFIED_MS)
@@ -146,8 +149,11 @@ def render(result) -> str:
         )
     out += [
         "",
-        f"Pages, in process (test client; times at the '{big_name}' set; "
-        "floor = same path and middleware, prebuilt bytes)",
+        f"Pages, in process (test client; times at the '{big_name}' set). "
+        "served = repeat requests as a visitor gets them (page cache);",
+        "uncached = the page cache off, built from the database (the first visit "
+        "after a change; SQL counted there); floor = same path and middleware, "
+        "prebuilt bytes.",
     ]
     rows = []
     for name, row in big.items():
@@ -157,10 +163,13 @@ def render(result) -> str:
                 name,
                 small.get(name, {}).get("queries", "-"),
                 row["queries"],
-                f"{row['median_ms']:.1f}",
-                f"{row['p95_ms']:.1f}",
+                f"{row['median_ms']:.2f}",
+                f"{row['p95_ms']:.2f}",
+                f"{row.get('uncached_median_ms', row['median_ms']):.1f}",
+                f"{row.get('uncached_p95_ms', row['p95_ms']):.1f}",
                 f"{row['floor_median_ms']:.2f}",
-                f"{row['ratio_to_floor']:.0f}x",
+                f"{row['ratio_to_floor']:.1f}x",
+                f"{row.get('uncached_ratio_to_floor', row['ratio_to_floor']):.0f}x",
                 f"{row['bytes'] / 1024:.1f}",
                 " ".join(_mark(ok) for _t, ok in checks),
                 "; ".join(t for t, _ok in checks),
@@ -172,16 +181,19 @@ def render(result) -> str:
                 "page",
                 f"SQL {small_name}",
                 f"SQL {big_name}",
-                "median ms",
-                "p95 ms",
+                "served ms",
+                "p95",
+                "uncached ms",
+                "p95",
                 "floor ms",
-                "xfloor",
+                "served/floor",
+                "uncached/floor",
                 "KB",
                 "✓/✗",
                 "targets",
             ],
             rows,
-            "lrrrrrrrll",
+            "lrrrrrrrrrrll",
         )
     )
     feed = result["sizes"].get(big_name, {}).get("feed")

@@ -28,3 +28,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "ERROR"},
 }
+# One process: the local-memory cache is shared by every request, so the page
+# cache behaves as with Redis in production (PAGE_CACHE_SECONDS there).
+PAGE_CACHE_SECONDS = 60

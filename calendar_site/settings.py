@@ -160,6 +160,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "locmem://"))}
+# Public pages are kept whole in that cache for this many seconds at most
+# (events.page_cache); 0 turns it off. Off by default with a per-process
+# cache: one gunicorn worker could not tell the others that seats changed.
+_CACHE_BACKEND = CACHES["default"]["BACKEND"]
+_PER_PROCESS_CACHE = _CACHE_BACKEND.endswith(("LocMemCache", "DummyCache"))
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS") or (0 if _PER_PROCESS_CACHE else 60)
+)
 
 # Email: console in development unless EMAIL_URL says otherwise.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")

@@ -1,10 +1,12 @@
-"""Keep calendar feeds honest: any change to what they show moves the marker.
+"""Keep cached feeds and pages honest: any change to what they show moves
+their markers (``events.feeds``, ``events.page_cache``).
 
 Signals are used here only for cache bookkeeping, never for business rules.
 """
 
 from django.db import transaction
 
+from . import page_cache
 from .feeds import mark_feeds_changed
 
 
@@ -16,10 +18,35 @@ def feeds_changed(sender, **kwargs) -> None:
     transaction.on_commit(mark_feeds_changed)
 
 
+def pages_changed(sender, **kwargs) -> None:
+    page_cache.mark_content_changed()
+
+
+def seats_changed(sender, instance, **kwargs) -> None:
+    """A registration deleted outright (staff may, in the admin): its seat or
+    waiting place is gone. Seats claimed and freed through the services move
+    the markers there, under the event's lock."""
+    from .models import Event
+
+    slugs = Event.objects.filter(pk=instance.event_id).values_list("slug", flat=True)
+    for slug in slugs:  # none when the event itself is being deleted
+        page_cache.mark_seats_changed(slug)
+
+
 def connect_feed_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from .models import Category, Event, EventPresenter, Presenter, Series
+    from registrations.models import Registration
+
+    from .models import (
+        Category,
+        Event,
+        EventPresenter,
+        LearningOutcome,
+        Organizer,
+        Presenter,
+        Series,
+    )
 
     for model in (Event, Category, Series, Presenter, EventPresenter):
         post_save.connect(feeds_changed, sender=model, dispatch_uid=f"feeds-{model}")
@@ -28,4 +55,24 @@ def connect_feed_signals() -> None:
         )
     m2m_changed.connect(
         feeds_changed, sender=Event.categories.through, dispatch_uid="feeds-m2m"
+    )
+    # Pages show more than feeds: learning outcomes and organizers too.
+    for model in (
+        Event,
+        Category,
+        Series,
+        Presenter,
+        EventPresenter,
+        LearningOutcome,
+        Organizer,
+    ):
+        post_save.connect(pages_changed, sender=model, dispatch_uid=f"pages-{model}")
+        post_delete.connect(
+            pages_changed, sender=model, dispatch_uid=f"pages-del-{model}"
+        )
+    m2m_changed.connect(
+        pages_changed, sender=Event.categories.through, dispatch_uid="pages-m2m"
+    )
+    post_delete.connect(
+        seats_changed, sender=Registration, dispatch_uid="pages-seats-del"
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import page_cache, selectors
 from .forms import EventFilterForm, TimeZoneForm
 from .models import Event, Series
 from .templatetags.event_tags import EventCard, event_cards, event_when, month_entries
@@ -114,6 +114,7 @@ def _event_list_page(request, *, past: bool):
 
 
 @require_safe
+@page_cache.cached_page(page_cache.site_wide)
 def home(request):
     events = list(selectors.listed_events(Event.objects.upcoming())[:HOME_EVENTS])
     return render(
@@ -124,11 +125,13 @@ def home(request):
 
 
 @require_safe
+@page_cache.cached_page(page_cache.site_wide)
 def event_list(request):
     return _event_list_page(request, past=False)
 
 
 @require_safe
+@page_cache.cached_page(page_cache.site_wide)
 def past_events(request):
     return _event_list_page(request, past=True)
 
@@ -159,6 +162,7 @@ def _month_link(year: int, month: int) -> date | None:
 
 
 @require_safe
+@page_cache.cached_page(page_cache.no_seats)
 def month(request, year: int, month: int):
     if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
         raise Http404(_("There is no such month."))
@@ -203,6 +207,7 @@ def month(request, year: int, month: int):
 
 
 @require_safe
+@page_cache.cached_page(page_cache.one_event)
 def event_detail(request, slug: str):
     return render_event_page(request, slug)
 
@@ -219,6 +224,15 @@ def render_event_page(request, slug: str, *, status: int = 200):
     zone = _chosen_zone(form)
     presenters = [slot.presenter for slot in event.presenter_slots.all()]
     tz_param = _tz_param(zone)
+    # What the page says changes when registration opens or closes and when
+    # the event starts and ends.
+    for moment in (
+        event.registration_opens,
+        event.registration_closes_at,
+        event.start,
+        event.end,
+    ):
+        page_cache.valid_until(request, moment)
     return render(
         request,
         "events/event_detail.html",
@@ -233,12 +247,14 @@ def render_event_page(request, slug: str, *, status: int = 200):
             "tz_param": tz_param,
             "form": form,
             "notices": _form_notices(form),
+            "csrf_token": page_cache.csrf_token(request),
         },
         status=status,
     )
 
 
 @require_safe
+@page_cache.cached_page(page_cache.site_wide)
 def series_detail(request, slug: str):
     series = get_object_or_404(Series, slug=slug)
     events = list(selectors.listed_events(series.events.order_by("start", "pk")))

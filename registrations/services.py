@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import page_cache
 from events.models import Event
 
 from . import selectors
@@ -80,8 +81,15 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def _lock_event(event_id: int) -> Event:
-    return Event.objects.select_for_update().get(pk=event_id)
+def _lock_event(event_id: int | None = None, *, slug: str | None = None) -> Event:
+    """The event's row, by id or slug, locked until the transaction ends:
+    everything that claims or frees a seat starts here (or in
+    ``_locked_registration``), so cached pages showing its seats are marked
+    stale here too."""
+    lookup = {"pk": event_id} if slug is None else {"slug": slug}
+    event = Event.objects.select_for_update().get(**lookup)
+    page_cache.mark_seats_changed(event.slug)
+    return event
 
 
 SEAT_COUNTS_SQL = (
@@ -220,10 +228,7 @@ def register_for_event(
         )
     with transaction.atomic():
         try:
-            if event_slug is not None:
-                event = Event.objects.select_for_update().get(slug=event_slug)
-            else:
-                event = _lock_event(event_id)
+            event = _lock_event(event_id, slug=event_slug)
         except Event.DoesNotExist:
             raise RegistrationError(
                 _("This event does not exist."), code=NOT_FOUND
@@ -294,6 +299,7 @@ def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
         raise RegistrationError(
             _("This registration does not exist."), code=NOT_FOUND
         ) from None
+    page_cache.mark_seats_changed(event.slug)
     registration = Registration.objects.get(pk=registration_id)
     registration.event = event
     return registration, event

@@ -23,3 +23,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 # Serve static files from the finders, as in development: no collectstatic.
 WHITENOISE_AUTOREFRESH = True
+# One process (the live server of the browser tests is a thread of it), so
+# the local-memory cache is shared by everything: keep the page cache on, as
+# in production, so every test exercises it. tests/conftest.py clears the
+# cache before each test, whose rolled-back rows no marker would notice.
+PAGE_CACHE_SECONDS = 60

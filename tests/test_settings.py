@@ -84,3 +84,21 @@ def test_sqlite_takes_the_write_lock_at_the_start_of_each_transaction():
         "settings.DATABASES['default']['OPTIONS']['transaction_mode']",
     )
     assert result.stdout.strip() == "IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "seconds"),
+    [("locmem://", "0"), ("redis://127.0.0.1:6379/0", "60"), ("db://cache", "60")],
+)
+def test_whole_pages_are_cached_only_in_a_cache_every_process_shares(
+    cache_url, seconds
+):
+    """A per-process cache could not tell the other gunicorn workers that
+    seats changed, so the page cache is off with it unless asked for."""
+    env = {"SECRET_KEY": "x", "CACHE_URL": cache_url}
+    result = _settings_in_subprocess(env, "settings.PAGE_CACHE_SECONDS")
+    assert result.stdout.strip() == seconds, result.stderr
+    result = _settings_in_subprocess(
+        {**env, "PAGE_CACHE_SECONDS": "15"}, "settings.PAGE_CACHE_SECONDS"
+    )
+    assert result.stdout.strip() == "15"

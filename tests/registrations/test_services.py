@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.models import Event
 from registrations import services
+from registrations.emails import enqueue_email
 from registrations.models import OutboundEmail, Registration, hash_token
 from registrations.selectors import get_registration_by_token
 from tests.builders import make_event
@@ -169,6 +170,11 @@ def test_cancel_promotes_in_the_same_transaction(commit):
     assert mail.outbox == []
 
 
+def emails_queued(callbacks) -> list:
+    """The on-commit callbacks that send an email (others keep caches fresh)."""
+    return [c for c in callbacks if getattr(c, "func", None) is enqueue_email]
+
+
 def test_promoted_person_is_emailed_after_the_commit(commit):
     """The promotion email is queued on commit and carries the join URL."""
     event = make_event(capacity=1, join_url="https://zoom.example.org/j/123")
@@ -179,7 +185,7 @@ def test_promoted_person_is_emailed_after_the_commit(commit):
     with commit() as callbacks:
         services.cancel_registration(registration_id=confirmed.pk)
         assert mail.outbox == []
-    assert len(callbacks) == 2  # the receipt and the promotion
+    assert len(emails_queued(callbacks)) == 2  # the receipt and the promotion
     promotion = sent_to("person2@example.org")
     assert len(promotion) == 1
     assert "seat opened up" in promotion[0].subject
@@ -207,7 +213,7 @@ def test_cancelling_twice_is_harmless(commit):
     first_cancelled_at = Registration.objects.get(pk=registration.pk).cancelled_at
     with commit() as callbacks:
         services.cancel_registration(registration_id=registration.pk)
-    assert callbacks == []
+    assert emails_queued(callbacks) == []
     assert Registration.objects.get(pk=registration.pk).cancelled_at == (
         first_cancelled_at
     )
