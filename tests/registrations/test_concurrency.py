@@ -136,9 +136,13 @@ def test_concurrent_cancellations_and_registrations_never_exceed_capacity():
 def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     """Control: take the row lock away and the same race confirms more people
     than there are seats, which is what the tests above would catch."""
-    monkeypatch.setattr(
-        services, "_lock_event", lambda event_id: Event.objects.get(pk=event_id)
-    )
+
+    def read_without_locking(event_id=None, *, slug=None):
+        return Event.objects.get(
+            **({"pk": event_id} if slug is None else {"slug": slug})
+        )
+
+    monkeypatch.setattr(services, "_lock_event", read_without_locking)
     event = make_event(capacity=SEATS, waitlist_enabled=True)
     race([registration_job(event, n) for n in range(RACERS)])
     confirmed, _waitlisted = counts(event)
