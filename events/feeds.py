@@ -10,12 +10,15 @@ lost it starts again from *now*, which can only move the date forward.
 """
 
 import hashlib
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import Case, F, Max, Q, TextField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -78,6 +81,59 @@ def feed_events(
         .exclude(status=Event.Status.CANCELLED, end__lte=now)
         .order_by("start", "pk")
     )
+
+
+@dataclass(slots=True)
+class FeedEvent:
+    """What a feed's VEVENT is written from (``events.ical`` reads it as it
+    reads an Event), as plain columns: a feed of thousands of events spent
+    most of its time building model instances it only read a few fields of.
+    """
+
+    pk: int
+    uid: uuid.UUID
+    slug: str
+    title: str
+    status: str
+    format: str
+    location: str
+    start: datetime
+    end: datetime
+    time_zone: str
+    created_at: datetime
+    updated_at: datetime
+    sequence: int
+    description_text: str
+    # The Markdown source, read only for rows whose plain copy is missing.
+    description_fallback: str
+    join_url: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def plain_description(self) -> str:
+        if self.description_text or not self.description_fallback:
+            return self.description_text
+        return plain_text(self.description_fallback)
+
+
+FEED_COLUMNS = [
+    field for field in FeedEvent.__dataclass_fields__ if field not in {"join_url"}
+]
+
+
+def feed_rows(queryset) -> list[FeedEvent]:
+    """The queryset's events as ``FeedEvent`` rows, in its order, in one query."""
+    rows = queryset.annotate(
+        description_fallback=Case(
+            When(description_text="", then=F("description")),
+            default=Value(""),
+            output_field=TextField(),
+        )
+    ).values_list(*FEED_COLUMNS)
+    return [FeedEvent(*row) for row in rows]
 
 
 def category_names(events) -> dict[int, list[str]]:
@@ -196,7 +252,7 @@ def _build_feed(
     """
     now = timezone.now()
     queryset = feed_events(now=now, category=category, series=series)
-    events = list(queryset)
+    events = feed_rows(queryset)
     site = settings.ALMANAC_SITE_NAME
     if category is not None:
         name = f"{site}: {category.name}"

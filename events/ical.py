@@ -336,7 +336,11 @@ def write_vevent(facts: VeventFacts) -> bytes:
         "END:VEVENT",
         "",
     ]
-    return b"\r\n".join(fold_line(line.encode()) for line in lines)
+    encoded = (line.encode() for line in lines)
+    # Most lines are short: fold only those that need it.
+    return b"\r\n".join(
+        data if len(data) <= FOLD_OCTETS else fold_line(data) for data in encoded
+    )
 
 
 def escape_text(value: str) -> str:

@@ -459,3 +459,21 @@ def test_an_empty_feed_still_parses(client):
     assert ical_instants(body) == {}
     if not icaljs_missing():
         assert icaljs_instants(body) == {}
+
+
+def test_the_feed_reads_plain_columns_yet_writes_what_an_event_would(client):
+    """The feed's rows are read as plain columns; each VEVENT is the same
+    bytes the event itself gives, Markdown flattened even for a row written
+    without save() (no stored plain copy)."""
+    first = make_event("Plain copy stored", description="**Bold** text")
+    second = make_event("No plain copy", location="Room 2", format="hybrid")
+    Event.objects.filter(pk=second.pk).update(
+        description="*Emphasis* here", description_text=""
+    )
+    body = client.get(FEED).content
+    for event in Event.objects.filter(pk__in=[first.pk, second.pk]):
+        vevent = ical.event_ics(event).split(b"BEGIN:VEVENT", 1)[1]
+        vevent = vevent.split(b"END:VEVENT", 1)[0]
+        assert vevent in body
+    assert b"Emphasis here" in body
+    assert b"*Emphasis*" not in body
