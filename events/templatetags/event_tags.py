@@ -152,6 +152,23 @@ def _category_url(prefix: str, slug: str) -> str:
     return Category(slug=slug).get_absolute_url()
 
 
+@register.filter
+def event_url(event: Event) -> str:
+    """``event.get_absolute_url()``, worked out once per slug."""
+    return _event_url(get_script_prefix(), event.slug)
+
+
+@register.filter
+def category_url(category: Category) -> str:
+    return _category_url(get_script_prefix(), category.slug)
+
+
+@register.filter
+def when_in(event: Event, zone: ZoneInfo | None = None) -> When:
+    """``event_when`` for a template: one lookup instead of a filter per string."""
+    return event_when(event, zone)
+
+
 def event_cards(
     events, zone: ZoneInfo | None = None, tz_param: str = ""
 ) -> list[EventCard]:
