@@ -9,6 +9,7 @@ row lock; SQLite takes its write lock when the transaction begins
 way.
 """
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -81,15 +82,99 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def _lock_event(event_id: int | None = None, *, slug: str | None = None) -> Event:
-    """The event's row, by id or slug, locked until the transaction ends:
-    everything that claims or frees a seat starts here (or in
-    ``_locked_registration``), so cached pages showing its seats are marked
-    stale here too."""
-    lookup = {"pk": event_id} if slug is None else {"slug": slug}
-    event = Event.objects.select_for_update().get(**lookup)
+def _lock_event(
+    event_id: int | None = None,
+    *,
+    slug: str | None = None,
+    registration_id: int | None = None,
+    token_hash: str | None = None,
+) -> Event:
+    """The event's row, locked until the transaction ends: by id, by slug, or
+    as the event of a registration (by its id or its token's hash). Everything
+    that claims or frees a seat starts here, so cached pages showing its
+    seats are marked stale here too. Raises ``Event.DoesNotExist``."""
+    if slug is not None:
+        by, value = "slug", slug
+    elif registration_id is not None:
+        by, value = "registration", registration_id
+    elif token_hash is not None:
+        by, value = "token_hash", token_hash
+    else:
+        by, value = "pk", event_id
+    event = _fetch_locked_event(by, value)
     page_cache.mark_seats_changed(event.slug)
     return event
+
+
+# How _lock_event finds the row. Through a registration, a subquery rather
+# than a join: only the event's row is locked, and as a registration never
+# moves to another event, the subquery cannot go stale while the statement
+# waits for the lock.
+EVENT_LOCK_WHERE = {
+    "pk": "{events}.{event_pk} = %s",
+    "slug": "{events}.{slug} = %s",
+    "registration": (
+        "{events}.{event_pk} = (SELECT {registrations}.{event_id} "
+        "FROM {registrations} WHERE {registrations}.{registration_pk} = %s)"
+    ),
+    "token_hash": (
+        "{events}.{event_pk} = (SELECT {registrations}.{event_id} "
+        "FROM {registrations} WHERE {registrations}.{token_hash} = %s)"
+    ),
+}
+
+
+@functools.cache
+def _event_lock_statement(vendor: str, by: str) -> tuple[str, list[str], list]:
+    """(SQL, attribute names, columns that need converting) to read and lock
+    one event by ``by``: plain SQL, built once per process, because every
+    registration and cancellation starts with it and the ORM took longer to
+    build this thirty-column statement, each time, than the database took to
+    answer it. The columns listed are those the ORM would convert (SQLite
+    returns datetimes as text, for one); PostgreSQL needs none."""
+    qn = connection.ops.quote_name
+    meta = Event._meta
+    registrations = Registration._meta
+    fields = meta.concrete_fields
+    where = EVENT_LOCK_WHERE[by].format(
+        events=qn(meta.db_table),
+        event_pk=qn(meta.pk.column),
+        slug=qn(meta.get_field("slug").column),
+        registrations=qn(registrations.db_table),
+        registration_pk=qn(registrations.pk.column),
+        event_id=qn(registrations.get_field("event").column),
+        token_hash=qn(registrations.get_field("token_hash").column),
+    )
+    columns = ", ".join(f"{qn(meta.db_table)}.{qn(field.column)}" for field in fields)
+    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {where}"  # noqa: S608
+    if connection.features.has_select_for_update:
+        sql = f"{sql} {connection.ops.for_update_sql()}"
+    converted = [
+        (index, column)
+        for index, column in enumerate(field.get_col(meta.db_table) for field in fields)
+        if _converters(column)
+    ]
+    return sql, [field.attname for field in fields], converted
+
+
+def _converters(column) -> list:
+    return connection.ops.get_db_converters(column) + column.get_db_converters(
+        connection
+    )
+
+
+def _fetch_locked_event(by: str, value) -> Event:
+    sql, names, converted = _event_lock_statement(connection.vendor, by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    if row is None:
+        raise Event.DoesNotExist("No such event.")
+    values = list(row)
+    for index, column in converted:
+        for convert in _converters(column):
+            values[index] = convert(values[index], column, connection)
+    return Event.from_db(connection.alias, names, values)
 
 
 SEAT_COUNTS_SQL = (
@@ -283,38 +368,53 @@ def register_for_event(
         return RegistrationResult(registration, created=True, email_queued=notify)
 
 
-def _locked_registration(registration_id: int) -> tuple[Registration, Event]:
-    """Lock the registration's event, then read the registration fresh.
+def _locked_registration(
+    registration_id: int | None = None, *, token: str | None = None
+) -> tuple[Registration, Event]:
+    """Lock the registration's event, then read the registration fresh, by
+    its id or by the token of its self-service link.
 
-    One statement finds and locks the event: a registration never moves to
-    another event, so the join cannot go stale while it waits for the lock.
+    Read after the lock, the token is checked against the row as it is now:
+    a link replaced by a new one (a promotion emails a fresh link) while we
+    waited no longer works.
     """
     try:
-        event = (
-            Event.objects.select_for_update(of=("self",))
-            .filter(registrations__pk=registration_id)
-            .get()
-        )
-    except Event.DoesNotExist:
+        if token is None:
+            event = _lock_event(registration_id=registration_id)
+            registration = Registration.objects.get(pk=registration_id)
+        elif 0 < len(token) <= 200:  # any string may arrive in a URL
+            token_hash = hash_token(token)
+            event = _lock_event(token_hash=token_hash)
+            registration = Registration.objects.get(token_hash=token_hash)
+        else:
+            raise Registration.DoesNotExist
+    except (Event.DoesNotExist, Registration.DoesNotExist):
         raise RegistrationError(
             _("This registration does not exist."), code=NOT_FOUND
         ) from None
-    page_cache.mark_seats_changed(event.slug)
-    registration = Registration.objects.get(pk=registration_id)
     registration.event = event
     return registration, event
 
 
 def cancel_registration(
-    *, registration_id: int, by_staff: bool = False
+    *,
+    registration_id: int | None = None,
+    token: str | None = None,
+    by_staff: bool = False,
 ) -> Registration:
     """Cancel a registration; a freed seat goes to the next in line, in the
     same transaction. Cancelling twice changes nothing the second time.
 
+    The registration is given by ``registration_id`` or, from a self-service
+    link, by its ``token``, which is looked up under the event's lock (so
+    the link's page needs no query of its own first).
+
     Members may cancel until the event starts; staff at any time.
     """
+    if (registration_id is None) == (token is None):
+        raise TypeError("Give registration_id or token.")
     with transaction.atomic():
-        registration, event = _locked_registration(registration_id)
+        registration, event = _locked_registration(registration_id, token=token)
         if registration.status == Status.CANCELLED:
             return registration
         now = timezone.now()

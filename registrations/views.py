@@ -242,18 +242,22 @@ def manage(request, token: str):
 @require_http_methods(["GET", "POST"])
 def cancel(request, token: str):
     """GET asks "are you sure?" and changes nothing; POST cancels."""
-    registration = get_registration_by_token(token)
-    if registration is None:
-        return unknown_link(request)
     error = ""
     if request.method == "POST":
+        # The service finds the registration by its token under the event's
+        # lock; the page is only read again if it has something to say.
         try:
-            services.cancel_registration(registration_id=registration.pk)
+            services.cancel_registration(token=token)
         except services.RegistrationError as exc:
+            if exc.code == services.NOT_FOUND:
+                return unknown_link(request)
             error = exc.message
         else:
             manage_url = reverse("registrations:manage", kwargs={"token": token})
             return private(redirect(f"{manage_url}?cancelled=1"))
+    registration = get_registration_by_token(token)
+    if registration is None:
+        return unknown_link(request)
     return private(
         render(
             request,

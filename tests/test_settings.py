@@ -102,3 +102,18 @@ def test_whole_pages_are_cached_only_in_a_cache_every_process_shares(
         {**env, "PAGE_CACHE_SECONDS": "15"}, "settings.PAGE_CACHE_SECONDS"
     )
     assert result.stdout.strip() == "15"
+
+
+def test_database_connections_are_kept_and_checked_by_default():
+    """Each worker keeps its connection (prepared statements live on it), and
+    a broken one is replaced rather than failing the next request."""
+    expression = (
+        "(settings.DATABASES['default']['CONN_MAX_AGE'], "
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = _settings_in_subprocess({"SECRET_KEY": "x"}, expression)
+    assert result.stdout.strip() == "(60, True)", result.stderr
+    result = _settings_in_subprocess(
+        {"SECRET_KEY": "x", "CONN_MAX_AGE": "0"}, expression
+    )
+    assert result.stdout.strip() == "(0, True)", result.stderr
