@@ -1,7 +1,8 @@
 """The GET forms on public pages: the list filters and the time zone switch."""
 
+from html import escape
+
 from django import forms
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -30,38 +31,70 @@ COMMON_TIME_ZONES = (
 )
 
 
+def _text(value) -> str:
+    """``conditional_escape`` without the wrapper Django puts around it for
+    lazy strings, which costs more than the escaping: twice per option."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
 def _html_attrs(attrs: dict) -> str:
     """' name="value"' pairs as Django's ``attrs.html`` writes them."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
+
+
+class SearchBox(forms.SearchInput):
+    """A ``SearchInput`` written in Python, as ``input.html`` and
+    ``attrs.html`` write it: the stock one renders three templates."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        value = "" if value is None else f' value="{_text(value)}"'
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+            f"{value}{_html_attrs(widget['attrs'])}>"
+        )
 
 
 class MenuSelect(forms.Select):
     """A ``Select`` that writes its options in Python.
 
     The stock widget renders one template per ``<option>``; a filter menu of
-    120 categories made that a third of the list page's time. The context
-    (choices, selection, attributes) is Django's own, and the HTML is byte
-    for byte what ``select.html`` and ``select_option.html`` produce.
+    120 categories made that a third of the list page's time. The HTML is
+    byte for byte what ``select.html`` and ``select_option.html`` produce,
+    options marked selected as ``ChoiceWidget.optgroups`` marks them (once).
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"']
+        # Widget's context (name, value, attributes) without ChoiceWidget's
+        # per-option dictionaries, which the loop below replaces.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        values = set(widget["value"])
+        parts = [f'<select name="{_text(widget["name"])}"']
         parts.append(_html_attrs(widget["attrs"]) + ">")
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, (list, tuple)):
+                group, options = option_value, option_label
+            else:
+                group = None
+                options = [("" if option_value is None else option_value, option_label)]
+            if group:
+                parts.append(f'\n  <optgroup label="{_text(group)}">')
+            for option, label in options:
+                selected = not has_selected and str(option) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{escape(option["value"])}"'
-                    f"{_html_attrs(option['attrs'])}>"
-                    f"{conditional_escape(option['label'])}</option>\n"
+                    f'\n  <option value="{_text(option)}"'
+                    f"{' selected' if selected else ''}>{_text(label)}</option>\n"
                 )
-            if group_name:
+            if group:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
@@ -105,15 +138,14 @@ class EventFilterForm(TimeZoneForm):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.SearchInput(attrs={"class": "form-control"}),
+        widget=SearchBox(attrs={"class": "form-control"}),
         help_text=_("Words in the title, description or a presenter's name."),
     )
-    category = forms.ModelChoiceField(
+    # A menu of slugs rather than a ModelChoiceField: that one read the
+    # categories through a server-side cursor and built a model for each.
+    category = forms.ChoiceField(
         label=_("Category"),
-        queryset=Category.objects.order_by("name"),
-        to_field_name="slug",
         required=False,
-        empty_label=_("All categories"),
         widget=MenuSelect(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _(
@@ -134,3 +166,32 @@ class EventFilterForm(TimeZoneForm):
     )
 
     field_order = ["q", "category", "format", "tz"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query gives both the menu and the check of ?category=.
+        self._categories = {
+            slug: (pk, name)
+            for pk, slug, name in Category.objects.order_by("name").values_list(
+                "pk", "slug", "name"
+            )
+        }
+        self.fields["category"].choices = [
+            ("", _("All categories")),
+            *((slug, name) for slug, (_pk, name) in self._categories.items()),
+        ]
+
+    def clean_category(self) -> Category | None:
+        """The chosen category (as ``only("slug", "name")`` would load it), or
+        None for all of them."""
+        slug = self.cleaned_data["category"]
+        if not slug:
+            return None
+        pk, name = self._categories[slug]
+        loaded = {"id": pk, "slug": slug, "name": name}
+        fields = [
+            f.attname for f in Category._meta.concrete_fields if f.attname in loaded
+        ]
+        return Category.from_db(
+            Category.objects.db, fields, [loaded[field] for field in fields]
+        )

@@ -4,6 +4,7 @@ Registration behaviour lives in the ``registrations`` app; the per-event
 registration *settings* live here so an event is described in one place.
 """
 
+import functools
 import uuid
 import zoneinfo
 from datetime import datetime
@@ -147,6 +148,10 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+# Built once per status: building the subquery took longer than running it.
+# Sharing it is safe, as Django copies an expression to resolve it into a
+# query and leaves the one passed in as it was.
+@functools.cache
 def _registrations_counted(status: str):
     # Imported here: registrations.models imports this module.
     from registrations.models import Registration

@@ -41,6 +41,22 @@ LISTED_PRESENTERS = Prefetch(
     "presenter_slots",
     queryset=EventPresenter.objects.select_related("presenter").order_by("order", "pk"),
 )
+# What a list card prints, as plain lists (``event.listed_categories``,
+# ``event.listed_presenter_slots`` with their ``presenter_name``) and only
+# those columns: a related manager per event, each filtering a copy of the
+# queryset, and a presenter per slot took longer than the queries did.
+LISTED_CARD_CATEGORIES = Prefetch(
+    "categories",
+    queryset=Category.objects.order_by("name").only("slug", "name"),
+    to_attr="listed_categories",
+)
+LISTED_CARD_PRESENTERS = Prefetch(
+    "presenter_slots",
+    queryset=EventPresenter.objects.annotate(presenter_name=F("presenter__name"))
+    .order_by("order", "pk")
+    .only("event"),
+    to_attr="listed_presenter_slots",
+)
 
 
 def listed_events(queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
@@ -48,12 +64,18 @@ def listed_events(queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
 
     No series: no card shows it, and the join cost every list page.
     """
-    queryset = Event.objects.all() if queryset is None else queryset
+    if queryset is None:
+        return LISTED_EVENTS.all()
     return (
         queryset.published()
         .with_seat_counts()
-        .prefetch_related(LISTED_CATEGORIES, LISTED_PRESENTERS)
+        .prefetch_related(LISTED_CARD_CATEGORIES, LISTED_CARD_PRESENTERS)
     )
+
+
+# The upcoming and past lists start from this, built once as EVENT_PAGE is
+# (below): never evaluated itself.
+LISTED_EVENTS = listed_events(Event.objects.all())
 
 
 def filter_events(
