@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from events.context_processors import site
-from events.forms import EventFilterForm, MenuSelect, SearchBox
+from events.forms import EventFilterForm
 from events.models import Category, Event, _registrations_counted
 from events.templatetags.event_tags import event_when
+from events.widgets import MenuSelect, SearchBox
 from registrations.services import register_for_event
 from tests.builders import (
     eastern,

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.forms import MenuSelect
 from events.models import Event
+from events.widgets import MenuSelect
 from tests.builders import eastern, make_category, make_event, make_presenter
 from tests.events.html import text_of
 

@@ -1,7 +1,9 @@
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from registrations import services
 
@@ -41,3 +43,27 @@ def failing_mail(settings):
     settings.MAILERS = {
         "default": {"BACKEND": "tests.registrations.mail_backends.FailingEmailBackend"}
     }
+
+
+def race(jobs):
+    """Run the callables in threads at once (a barrier lets them all go
+    together), each on its own database connection; return what each
+    returned or raised. For the races on PostgreSQL."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = job()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results

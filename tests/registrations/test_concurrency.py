@@ -4,18 +4,18 @@ SQLite has no row locks (it serializes whole transactions), so these run only
 where DATABASE_URL points at PostgreSQL, as in CI.
 """
 
-import threading
 import time
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from events.models import Event
 from registrations import services
 from registrations.models import Registration
 from registrations.selectors import with_waitlist_positions
 from tests.builders import make_event
+
+from .conftest import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -43,29 +43,6 @@ def slow_counting(monkeypatch):
         return counts
 
     monkeypatch.setattr(services, "_seat_counts", count_slowly)
-
-
-def race(jobs):
-    """Run the callables at once (a barrier lets them all go together);
-    return what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def registration_job(event, n):

@@ -9,7 +9,7 @@ from django import forms
 from django.core.cache import cache
 from django.urls import reverse
 
-from registrations.forms import QuickEmailInput, QuickTextarea, QuickTextInput
+from events.widgets import QuickEmailInput, QuickTextarea, QuickTextInput
 from tests.builders import make_event
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from registrations import services
 from registrations.models import Registration, hash_token
 from tests.builders import make_event
 
-from .conftest import register, token_from
+from .conftest import race, register, token_from
 
 Status = Registration.Status
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -229,28 +229,6 @@ def test_locking_through_a_registration_locks_the_event_row_only(by):
 
 RACERS = 30
 SEATS = 10
-
-
-def race(jobs):
-    """Run the callables at once; return what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
