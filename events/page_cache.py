@@ -73,21 +73,30 @@ def mark_content_changed() -> None:
 
 def mark_seats_changed(event_slug: str) -> None:
     """A seat of this event was claimed or freed (or a place on its waiting
-    list): its page and every list go stale, other event pages do not."""
-    _move_now_and_after_commit([SEATS_KEY, event_seats_key(event_slug)])
+    list): its page and every list go stale, other event pages do not.
+
+    Only once the transaction commits (at once outside one): a page rebuilt
+    before then read the old rows under the old marker. Not inside it too,
+    as content changes are: with the database cache, that write would hold
+    the marker's row until the commit, making every registration on the
+    site wait for the one before it."""
+    keys = [SEATS_KEY, event_seats_key(event_slug)]
+    transaction.on_commit(lambda: _move(keys))
 
 
 # Serving
 
 
-def valid_until(request, moment: datetime | None) -> None:
-    """Ask that the page built for ``request`` be served no later than
-    ``moment`` (when registration closes, say). Past moments are ignored."""
-    if moment is None or moment <= timezone.now():
-        return
+def valid_until(request, moments: Iterable[datetime | None]) -> None:
+    """Ask that the page built for ``request`` be served no later than the
+    first of ``moments`` still to come (when registration closes, say)."""
+    now = timezone.now()
+    upcoming = [moment for moment in moments if moment is not None and moment > now]
     current = getattr(request, "_page_valid_until", None)
-    if current is None or moment < current:
-        request._page_valid_until = moment
+    if current is not None:
+        upcoming.append(current)
+    if upcoming:
+        request._page_valid_until = min(upcoming)
 
 
 def csrf_token(request) -> str:
@@ -98,12 +107,19 @@ def csrf_token(request) -> str:
     return get_token(request)
 
 
+# The query parameters public pages read. An address with any other (a
+# tracking tag, say) gets its page built but not stored: each would
+# otherwise be an entry of its own.
+PAGE_PARAMETERS = frozenset({"q", "category", "format", "tz", "page"})
+
+
 def _cacheable_request(request) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in {"GET", "HEAD"}
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and PAGE_PARAMETERS.issuperset(request.GET)
     )
 
 

@@ -22,14 +22,17 @@ def pages_changed(sender, **kwargs) -> None:
     page_cache.mark_content_changed()
 
 
-def seats_changed(sender, instance, **kwargs) -> None:
+def seats_changed(sender, instance, origin=None, **kwargs) -> None:
     """A registration deleted outright (staff may, in the admin): its seat or
-    waiting place is gone. Seats claimed and freed through the services move
-    the markers there, under the event's lock."""
+    waiting place is gone. (Seats claimed and freed through the services
+    move the markers there.) When its event is being deleted, that change
+    already made every page stale."""
     from .models import Event
 
+    if isinstance(origin, Event):
+        return
     slugs = Event.objects.filter(pk=instance.event_id).values_list("slug", flat=True)
-    for slug in slugs:  # none when the event itself is being deleted
+    for slug in slugs:
         page_cache.mark_seats_changed(slug)
 
 

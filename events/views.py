@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from registrations.selectors import state_changes_at
+
 from . import page_cache, selectors
 from .forms import EventFilterForm, TimeZoneForm
 from .models import Event, Series
@@ -88,6 +90,15 @@ def _page(request, queryset, notices: list[str], *, by_ids: bool = False):
     return page
 
 
+def _changes_with(request, events) -> None:
+    """A cached page of these events lasts only until one of them opens or
+    closes registration, starts or ends (a card's seat line, or its place
+    in the upcoming list, changes then)."""
+    page_cache.valid_until(
+        request, (moment for event in events for moment in state_changes_at(event))
+    )
+
+
 def _event_list_page(request, *, past: bool):
     form = EventFilterForm(request.GET)
     form.is_valid()
@@ -104,6 +115,7 @@ def _event_list_page(request, *, past: bool):
         format=data.get("format", ""),
     )
     page_obj = _page(request, events, notices, by_ids=bool(data.get("q")))
+    _changes_with(request, page_obj.object_list)
     tz_param = _tz_param(zone)
     filtering = any(data.get(name) for name in ("q", "category", "format"))
     return render(
@@ -128,6 +140,7 @@ def _event_list_page(request, *, past: bool):
 @page_cache.cached_page(page_cache.site_wide)
 def home(request):
     events = list(selectors.listed_events(Event.objects.upcoming())[:HOME_EVENTS])
+    _changes_with(request, events)
     return render(
         request,
         "events/home.html",
@@ -235,15 +248,10 @@ def render_event_page(request, slug: str, *, status: int = 200):
     zone = _chosen_zone(form)
     presenters = [slot.presenter for slot in event.presenter_slots.all()]
     tz_param = _tz_param(zone)
-    # What the page says changes when registration opens or closes and when
-    # the event starts and ends.
-    for moment in (
-        event.registration_opens,
-        event.registration_closes_at,
-        event.start,
-        event.end,
-    ):
-        page_cache.valid_until(request, moment)
+    related_events = selectors.related_upcoming_events(event)
+    page_cache.valid_until(request, state_changes_at(event))
+    # Related events leave the list when they end.
+    page_cache.valid_until(request, (related.end for related in related_events))
     return render(
         request,
         "events/event_detail.html",
@@ -253,7 +261,7 @@ def render_event_page(request, slug: str, *, status: int = 200):
             "presenters": presenters,
             "outcomes": list(event.outcomes.all()),
             "categories": list(event.categories.all()),
-            "related_events": selectors.related_upcoming_events(event),
+            "related_events": related_events,
             "display_tz": zone,
             "tz_param": tz_param,
             "form": form,
@@ -269,6 +277,7 @@ def render_event_page(request, slug: str, *, status: int = 200):
 def series_detail(request, slug: str):
     series = get_object_or_404(Series, slug=slug)
     events = list(selectors.listed_events(series.events.order_by("start", "pk")))
+    _changes_with(request, events)
     now = timezone.now()
     return render(
         request,

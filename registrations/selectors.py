@@ -78,6 +78,17 @@ def current_registration_state(event: Event) -> RegistrationState:
     )
 
 
+def state_changes_at(event: Event) -> tuple:
+    """The moments at which ``registration_state`` may change by itself:
+    registration opening and closing, the event starting and ending."""
+    return (
+        event.registration_opens,
+        event.registration_closes_at,
+        event.start,
+        event.end,
+    )
+
+
 def get_registration_by_token(token: str) -> Registration | None:
     """The registration a self-service link points to, or None.
 

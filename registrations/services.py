@@ -91,8 +91,7 @@ def _lock_event(
 ) -> Event:
     """The event's row, locked until the transaction ends: by id, by slug, or
     as the event of a registration (by its id or its token's hash). Everything
-    that claims or frees a seat starts here, so cached pages showing its
-    seats are marked stale here too. Raises ``Event.DoesNotExist``."""
+    that claims or frees a seat starts here. Raises ``Event.DoesNotExist``."""
     if slug is not None:
         by, value = "slug", slug
     elif registration_id is not None:
@@ -101,9 +100,7 @@ def _lock_event(
         by, value = "token_hash", token_hash
     else:
         by, value = "pk", event_id
-    event = _fetch_locked_event(by, value)
-    page_cache.mark_seats_changed(event.slug)
-    return event
+    return _fetch_locked_event(by, value)
 
 
 # How _lock_event finds the row. Through a registration, a subquery rather
@@ -282,6 +279,7 @@ def _promote(registration: Registration, event: Event, now: datetime) -> None:
     _email_with_link(
         registration, Kind.PROMOTION, now, also_save=("status", "promoted_at")
     )
+    page_cache.mark_seats_changed(event.slug)
 
 
 def register_for_event(
@@ -358,6 +356,7 @@ def register_for_event(
             token_hash=token_hash,
             last_emailed_at=now if notify else None,
         )
+        page_cache.mark_seats_changed(event.slug)
         if notify:
             queue_email(
                 registration=registration,
@@ -427,6 +426,7 @@ def cancel_registration(
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
+        page_cache.mark_seats_changed(event.slug)
         if now < event.start and event.status != Event.Status.CANCELLED:
             queue_email(registration=registration, kind=Kind.CANCELLATION)
         if held_seat:

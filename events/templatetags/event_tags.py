@@ -39,13 +39,11 @@ def plain(text: str | None) -> str:
     return plain_text(text)
 
 
-@register.filter
 def starts_in(event: Event, zone: ZoneInfo | None = None) -> datetime:
     """The event's start in ``zone``, or in its own zone when none is chosen."""
     return event.start.astimezone(zone or event.tz)
 
 
-@register.filter
 def ends_in(event: Event, zone: ZoneInfo | None = None) -> datetime:
     return event.end.astimezone(zone or event.tz)
 
@@ -74,13 +72,11 @@ def clock(value: datetime) -> str:
     return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
 
 
-@register.filter
 def iso(value: datetime) -> str:
     """For ``<time datetime>``: ISO 8601 with the UTC offset of that moment."""
     return value.isoformat(timespec="seconds")
 
 
-@register.filter
 def zone_name(value: datetime) -> str:
     """The IANA name of the zone a datetime is in ('America/New_York')."""
     return getattr(value.tzinfo, "key", "UTC")
@@ -94,7 +90,6 @@ def zone_label(value: datetime | ZoneInfo | str) -> str:
     return time_zone_label(getattr(value, "key", value))
 
 
-@register.simple_tag
 def time_range(event: Event, zone: ZoneInfo | None = None) -> str:
     """'2:00pm - 3:00pm'; an event that ends on a later day names that day."""
     return _span(starts_in(event, zone), ends_in(event, zone))
