@@ -70,6 +70,14 @@ def evaluate(result) -> list[dict]:
                 "ok": served["peak_memory_mb"] < FEED_MEMORY_MB,
             },
         ]
+        every = feed["all_events"]
+        if "skipped" not in every:
+            targets.append(
+                {
+                    "what": f"every event as one feed <{FEED_COLD_SECONDS} s",
+                    "ok": every["seconds"] < FEED_COLD_SECONDS,
+                }
+            )
     load = result.get("load", {})
     for key in ("one_server", "two_servers"):
         if key not in load:
