@@ -81,7 +81,23 @@ def cache_settings(url: str) -> dict:
         }
     if parts.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(f"CACHE_URL has an unknown scheme: {parts.scheme!r}")
+    raise ImproperlyConfigured(f"A cache URL has an unknown scheme: {parts.scheme!r}")
+
+
+def pages_cache_settings(url: str, *, default: dict) -> dict:
+    """The ``pages`` cache (whole public pages, events.page_cache) from its
+    URL, kept apart from the ``default`` cache's entries even on the same
+    server: pages may be evicted or culled, the security counters (rate
+    limit, sign-in lockout) in the default cache must not be."""
+    pages = {**cache_settings(url), "KEY_PREFIX": "pages"}
+    if pages["BACKEND"].endswith("LocMemCache"):
+        pages["LOCATION"] = "pages"
+    elif pages["BACKEND"].endswith("DatabaseCache") and pages["LOCATION"] == (
+        default.get("LOCATION")
+    ):
+        # A full table is culled by key order, whatever the prefix.
+        pages["LOCATION"] += "_pages"
+    return pages
 
 
 DEBUG = env_bool("DEBUG")
@@ -110,6 +126,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "events",
     "registrations",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +161,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets render through the project's templates, so templates/django/forms/
+# can override one: a <select> of every time zone is on most pages.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 WSGI_APPLICATION = "calendar_site.wsgi.application"
 
 DATABASES = {
@@ -172,11 +194,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_settings(os.environ.get("CACHE_URL", "locmem://"))}
-# Public pages are kept whole in that cache for this many seconds at most
+# "default" holds the security counters and the feeds; "pages" the whole
+# public pages, on the same server unless PAGES_CACHE_URL names another.
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+CACHES = {"default": cache_settings(CACHE_URL)}
+CACHES["pages"] = pages_cache_settings(
+    os.environ.get("PAGES_CACHE_URL") or CACHE_URL, default=CACHES["default"]
+)
+# Public pages are kept whole in their cache for this many seconds at most
 # (events.page_cache); 0 turns it off. Off by default with a per-process
 # cache: one gunicorn worker could not tell the others that seats changed.
-_CACHE_BACKEND = CACHES["default"]["BACKEND"]
+_CACHE_BACKEND = CACHES["pages"]["BACKEND"]
 _PER_PROCESS_CACHE = _CACHE_BACKEND.endswith(("LocMemCache", "DummyCache"))
 PAGE_CACHE_SECONDS = int(
     os.environ.get("PAGE_CACHE_SECONDS") or (0 if _PER_PROCESS_CACHE else 60)

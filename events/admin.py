@@ -3,31 +3,25 @@
 The event form follows the event page: what it is, when and where, presenters
 and outcomes, registration settings, publication. Times are entered and shown
 on the wall clock of the event's own time zone, not the server's.
+
+Only the catalog: ``registrations.admin`` registers a subclass of
+``EventAdmin`` in its place that adds the seats, the roster and what a change
+of seats or status means for registrants.
 """
 
-import itertools
-import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-
-from registrations.services import (
-    RegistrationError,
-    cancel_event,
-    change_capacity,
-    notify_event_changed,
-    send_recording,
-)
 
 from .models import (
     Category,
@@ -38,6 +32,7 @@ from .models import (
     Presenter,
     Series,
 )
+from .services import duplicate_event
 from .timezones import is_valid_time_zone, time_zone_choices
 
 # Entered as wall-clock times in the event's zone.
@@ -49,47 +44,6 @@ def format_local(moment: datetime) -> str:
     hour = moment.hour % 12 or 12
     meridiem = "am" if moment.hour < 12 else "pm"
     return f"{moment:%a %b} {moment.day}, {moment.year}, {hour}:{moment:%M}{meridiem}"
-
-
-def _copy_slug(slug: str) -> str:
-    max_length = Event._meta.get_field("slug").max_length
-    for n in itertools.count(1):
-        suffix = f"-copy-{n}"
-        candidate = slug[: max_length - len(suffix)] + suffix
-        if not Event.objects.filter(slug=candidate).exists():
-            return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-@transaction.atomic
-def duplicate_event(*, event: Event) -> Event:
-    """An unpublished copy with its own slug and calendar UID.
-
-    Categories, presenters and learning outcomes come along; registrations and
-    the recording (which belongs to the original session) do not.
-    """
-    # Fresh from the database: the admin's instance carries seat annotations.
-    original = Event.objects.get(pk=event.pk)
-    copy = Event.objects.get(pk=event.pk)
-    copy.pk = None
-    copy._state.adding = True
-    copy._loaded_schedule = None
-    copy.uid = uuid.uuid4()
-    copy.slug = _copy_slug(original.slug)
-    copy.is_published = False
-    copy.sequence = 0
-    copy.recording_url = ""
-    copy.save()
-    copy.categories.set(original.categories.all())
-    EventPresenter.objects.bulk_create(
-        EventPresenter(event=copy, presenter_id=slot.presenter_id, order=slot.order)
-        for slot in original.presenter_slots.all()
-    )
-    LearningOutcome.objects.bulk_create(
-        LearningOutcome(event=copy, text=outcome.text, order=outcome.order)
-        for outcome in original.outcomes.all()
-    )
-    return copy
 
 
 def zone_or_default(name: str | None) -> ZoneInfo:
@@ -129,24 +83,6 @@ class EventAdminForm(forms.ModelForm):
                 self.initial[name] = timezone.localtime(value, zone).replace(
                     tzinfo=None
                 )
-
-    def clean_capacity(self):
-        # Said here so the message sits on the field; change_capacity checks
-        # again under the event lock when the form is saved.
-        capacity = self.cleaned_data.get("capacity")
-        if capacity is not None and self.instance.pk:
-            confirmed = self.instance.registrations.filter(status="confirmed").count()
-            if capacity < confirmed:
-                raise forms.ValidationError(
-                    _(
-                        "%(confirmed)s people already hold a confirmed seat, so "
-                        "the capacity cannot go below %(confirmed)s. Cancel "
-                        "registrations first if you need fewer seats."
-                    ),
-                    params={"confirmed": confirmed},
-                    code="capacity_below_confirmed",
-                )
-        return capacity
 
     def entry_time_zone(self) -> str:
         """The zone the submitted wall-clock times are meant in."""
@@ -240,7 +176,6 @@ class EventAdmin(admin.ModelAdmin):
                     "capacity",
                     ("waitlist_enabled", "waitlist_limit"),
                     ("registration_opens", "registration_closes"),
-                    "members_only",
                     "external_registration_url",
                 ]
             },
@@ -257,16 +192,7 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "series", "organizer"]
-    list_display = [
-        "title",
-        "local_start",
-        "format",
-        "status",
-        "is_published",
-        "seats_taken",
-        "waitlisted",
-        "roster",
-    ]
+    list_display = ["title", "local_start", "format", "status", "is_published"]
     list_filter = [
         UpcomingOrPastFilter,
         "status",
@@ -277,14 +203,12 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "presenter_slots__presenter__name"]
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
-    actions = ["duplicate_events", "cancel_events", "email_recordings"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_seat_counts()
+    actions = ["duplicate_events"]
 
     def get_search_results(self, request, queryset, search_term):
         # Searching presenters joins a multi-valued relation, which would
-        # multiply the seat counts; match the ids on their own instead.
+        # multiply the rows and any count annotated on them (a subclass adds
+        # the seats); match the ids on their own instead.
         if not search_term:
             return queryset, False
         matches, _duplicates = super().get_search_results(
@@ -296,15 +220,6 @@ class EventAdmin(admin.ModelAdmin):
     def local_start(self, event):
         return f"{format_local(event.local_start)} · {event.time_zone_label}"
 
-    @admin.display(description=_("seats taken / capacity"), ordering="confirmed_count")
-    def seats_taken(self, event):
-        capacity = "—" if event.capacity is None else event.capacity
-        return f"{event.confirmed_seats} / {capacity}"
-
-    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
-    def waitlisted(self, event):
-        return event.waitlisted_seats
-
     def render_change_form(self, request, context, *args, **kwargs):
         response = super().render_change_form(request, context, *args, **kwargs)
         # The admin's "Now" shortcut and its "you are N hours behind" note
@@ -312,145 +227,12 @@ class EventAdmin(admin.ModelAdmin):
         with timezone.override(context["adminform"].form.entry_time_zone()):
             return response.render()
 
-    # A change to any of these is news for everyone registered.
-    MOVE_FIELDS = ("start", "end", "time_zone", "location")
-
-    def save_model(self, request, obj, form, change):
-        """Seats, cancellation and the emails a change calls for go through the
-        registration services, which lock the event, promote the waitlist and
-        write the emails; the rest of the form is saved as usual first."""
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
-        stored = Event.objects.values(
-            "capacity", "status", "recording_url", *self.MOVE_FIELDS
-        ).get(pk=obj.pk)
-        new_capacity = obj.capacity
-        cancelling = (
-            obj.status == Event.Status.CANCELLED
-            and stored["status"] != Event.Status.CANCELLED
-        )
-        moved = any(getattr(obj, name) != stored[name] for name in self.MOVE_FIELDS)
-        obj.capacity = stored["capacity"]
-        if cancelling:
-            obj.status = stored["status"]
-        super().save_model(request, obj, form, change)
-        if new_capacity != stored["capacity"]:
-            self._change_capacity(request, obj, new_capacity)
-        if cancelling:
-            self._cancel(request, obj)
-        elif moved:
-            self._tell_registrants_it_moved(request, obj)
-        if obj.recording_url and obj.recording_url != stored["recording_url"]:
-            if obj.is_past:
-                self._send_recording(request, obj)
-            else:
-                self.message_user(
-                    request,
-                    _(
-                        "The recording will be emailed to registrants when you "
-                        "use “Email the recording” after the event."
-                    ),
-                    messages.INFO,
-                )
-
-    def _tell_registrants_it_moved(self, request, event):
-        told = notify_event_changed(event_id=event.pk)
-        if told:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d registrant was emailed the new details.",
-                    "%(count)d registrants were emailed the new details.",
-                    told,
-                )
-                % {"count": told},
-                messages.SUCCESS,
-            )
-
-    def _send_recording(self, request, event):
-        try:
-            emailed = send_recording(event_id=event.pk)
-        except RegistrationError as error:
-            self.message_user(request, f"{event}: {error.message}", messages.WARNING)
-            return
-        self.message_user(
-            request,
-            ngettext(
-                "%(event)s: the recording was emailed to %(count)d registrant.",
-                "%(event)s: the recording was emailed to %(count)d registrants.",
-                emailed,
-            )
-            % {"event": event, "count": emailed},
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description=_("Email the recording to registrants (once each)"),
-        permissions=["change"],
-    )
-    def email_recordings(self, request, queryset):
-        for event in queryset:
-            self._send_recording(request, event)
-
-    def _change_capacity(self, request, event, capacity):
-        try:
-            promoted = change_capacity(event_id=event.pk, capacity=capacity)
-        except RegistrationError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return
-        event.capacity = capacity
-        if promoted:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d person was promoted from the waiting list.",
-                    "%(count)d people were promoted from the waiting list.",
-                    len(promoted),
-                )
-                % {"count": len(promoted)},
-                messages.SUCCESS,
-            )
-
-    def _cancel(self, request, event):
-        try:
-            notified = cancel_event(event_id=event.pk)
-        except RegistrationError as error:
-            self.message_user(request, f"{event}: {error.message}", messages.WARNING)
-            return
-        event.status = Event.Status.CANCELLED
-        self.message_user(
-            request,
-            ngettext(
-                "%(event)s is cancelled; %(count)d registrant was emailed.",
-                "%(event)s is cancelled; %(count)d registrants were emailed.",
-                notified,
-            )
-            % {"event": event, "count": notified},
-            messages.SUCCESS,
-        )
-
-    @admin.action(
-        description=_("Cancel selected events and email their registrants"),
-        permissions=["change"],
-    )
-    def cancel_events(self, request, queryset):
-        for event in queryset:
-            self._cancel(request, event)
-
-    @admin.display(description=_("registrations"))
-    def roster(self, event):
-        url = reverse("admin:registrations_registration_changelist")
-        return format_html(
-            '<a href="{}?event__id__exact={}">{}</a>', url, event.pk, _("Roster")
-        )
-
     @admin.action(
         description=_("Duplicate selected events (as drafts)"),
         permissions=["add"],
     )
     def duplicate_events(self, request, queryset):
-        copies = [duplicate_event(event=event) for event in queryset]
+        copies = [duplicate_event(event_id=event.pk) for event in queryset]
         links = format_html_join(
             ", ",
             '<a href="{}">{}</a>',

@@ -6,6 +6,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self):
-        from .signals import connect_feed_signals
+        from .signals import connect_marker_moves
 
-        connect_feed_signals()
+        connect_marker_moves()

@@ -88,7 +88,7 @@ ALA_ACCESSIBILITY = {
     "accessibility_phone": "312-280-5100",
 }
 # Seats: every seed webinar has 100 seats; the "98 / 94 seats available" on
-# the seed pages come from registrations, which the registrations demo adds.
+# the seed pages are the demo registrants that registrations.demo adds.
 ALA_SEATS = 100
 
 

@@ -368,8 +368,10 @@ class UpcomingEventsFeed(Feed):
         return ical.event_summary(item)
 
     def item_description(self, item):
+        # The plain copy stored on save, as the iCal feed uses; rendering the
+        # Markdown again per item cost time and could disagree with it.
         when = dateformat.format(item.local_start, "l, F j, Y, g:i A")
-        text = plain_text(item.description)
+        text = item.plain_description
         return f"{when} ({item.time_zone_label})\n\n{text}".strip()
 
     def item_link(self, item):

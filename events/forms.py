@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Event
 from .timezones import is_valid_time_zone, time_zone_label
-from .widgets import MenuSelect, SearchBox
 
 # Offered in the time zone menu: the zones members of a US consortium use,
 # and a few abroad for presenters. Any IANA name still works in ?tz=.
@@ -34,11 +33,14 @@ class TimeZoneForm(forms.Form):
         label=_("Show times in"),
         required=False,
         max_length=64,
-        widget=MenuSelect(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, own_zone_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # max_length bounds what ?tz= may hold; as an attribute it is not
+        # valid HTML on a <select>, where CharField would put it.
+        self.fields["tz"].widget.attrs.pop("maxlength", None)
         # A valid zone typed into the URL stays selectable in the menu.
         names = list(COMMON_TIME_ZONES)
         requested = str(self.data.get("tz", "")).strip()
@@ -67,7 +69,7 @@ class EventFilterForm(TimeZoneForm):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=SearchBox(attrs={"class": "form-control"}),
+        widget=forms.SearchInput(attrs={"class": "form-control"}),
         help_text=_("Words in the title, description or a presenter's name."),
     )
     # A menu of slugs rather than a ModelChoiceField: that one read the
@@ -75,7 +77,7 @@ class EventFilterForm(TimeZoneForm):
     category = forms.ChoiceField(
         label=_("Category"),
         required=False,
-        widget=MenuSelect(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _(
                 "There is no category “%(value)s”; showing events in all categories."
@@ -86,7 +88,7 @@ class EventFilterForm(TimeZoneForm):
         label=_("Format"),
         choices=[("", _("Any format")), *Event.Format.choices],
         required=False,
-        widget=MenuSelect(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a format; showing events of every format."

@@ -1,18 +1,17 @@
 """The event catalog: what staff publish and members browse.
 
-Registration behaviour lives in the ``registrations`` app; the per-event
-registration *settings* live here so an event is described in one place.
+Registration behaviour (seats, waitlists) lives in the ``registrations`` app,
+which builds on this one; the per-event registration *settings* live here so
+an event is described in one place.
 """
 
-import functools
 import uuid
 import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -134,36 +133,6 @@ class EventQuerySet(models.QuerySet):
     def past(self, now: datetime | None = None):
         """Events that have ended, most recent first."""
         return self.filter(end__lte=now or timezone.now()).order_by("-start", "-pk")
-
-    def with_seat_counts(self):
-        """Annotate ``confirmed_count`` and ``waitlisted_count`` in one query.
-
-        Correlated subqueries rather than a join with GROUP BY: they use the
-        (event, status) index per row shown, so a page of 20 events costs
-        the same whatever the number of registrations in the database.
-        """
-        return self.annotate(
-            confirmed_count=_registrations_counted("confirmed"),
-            waitlisted_count=_registrations_counted("waitlisted"),
-        )
-
-
-# Built once per status: building the subquery took longer than running it.
-# Sharing it is safe, as Django copies an expression to resolve it into a
-# query and leaves the one passed in as it was.
-@functools.cache
-def _registrations_counted(status: str):
-    # Imported here: registrations.models imports this module.
-    from registrations.models import Registration
-
-    counted = (
-        Registration.objects.filter(event=OuterRef("pk"), status=status)
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class Event(models.Model):
@@ -463,34 +432,21 @@ class Event(models.Model):
     def registration_terms(self) -> str:
         return self.registration_note or settings.ALMANAC_REGISTRATION_NOTE
 
-    # Registration window and seats
+    # Registration window
     @property
     def registration_closes_at(self) -> datetime:
         return self.registration_closes or self.start
 
     @property
-    def confirmed_seats(self) -> int:
-        """Confirmed registrations; uses ``with_seat_counts()`` when annotated."""
-        if hasattr(self, "confirmed_count"):
-            return self.confirmed_count
-        return self.registrations.filter(status="confirmed").count()
-
-    @property
-    def waitlisted_seats(self) -> int:
-        if hasattr(self, "waitlisted_count"):
-            return self.waitlisted_count
-        return self.registrations.filter(status="waitlisted").count()
-
-    @property
-    def seats_left(self) -> int | None:
-        """Free seats, or None when the event has no seat limit."""
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.confirmed_seats, 0)
-
-    @property
-    def is_full(self) -> bool:
-        return self.capacity is not None and self.seats_left == 0
+    def moments(self) -> tuple[datetime | None, ...]:
+        """When what a page says of this event changes by itself: registration
+        opens and closes, the event starts and ends."""
+        return (
+            self.registration_opens,
+            self.registration_closes_at,
+            self.start,
+            self.end,
+        )
 
 
 class EventPresenter(models.Model):

@@ -1,8 +1,10 @@
 """Read-only queries behind the public pages.
 
 Each function returns a queryset whose related rows come in a fixed number
-of queries, however many events there are: seat counts are annotated, and
-categories, presenters and outcomes are prefetched, never fetched per row.
+of queries, however many events there are: categories, presenters and
+outcomes are prefetched, never fetched per row. (Seats are the
+registrations app's: its template tags count them for the events a page
+shows, in one query.)
 """
 
 from datetime import datetime
@@ -60,16 +62,14 @@ LISTED_CARD_PRESENTERS = Prefetch(
 
 
 def listed_events(queryset: QuerySet[Event] | None = None) -> QuerySet[Event]:
-    """Published events with what a list row shows: seats, categories, presenters.
+    """Published events with what a list row shows: categories, presenters.
 
     No series: no card shows it, and the join cost every list page.
     """
     if queryset is None:
         return LISTED_EVENTS.all()
-    return (
-        queryset.published()
-        .with_seat_counts()
-        .prefetch_related(LISTED_CARD_CATEGORIES, LISTED_CARD_PRESENTERS)
+    return queryset.published().prefetch_related(
+        LISTED_CARD_CATEGORIES, LISTED_CARD_PRESENTERS
     )
 
 
@@ -88,7 +88,7 @@ def filter_events(
     """Narrow a list by text, category and format.
 
     Subqueries rather than joins: a join on presenters or categories would
-    repeat event rows and multiply the annotated seat counts. The text is
+    repeat event rows. The text is
     looked for, case aside, in the title, the description (its Markdown) and
     the presenters' names; on PostgreSQL trigram indexes (migration 0003)
     answer each of the three.
@@ -125,16 +125,12 @@ def events_starting_between(start: datetime, end: datetime) -> QuerySet[Event]:
 
 
 # Built once, as a generic view's ``queryset`` is, and narrowed per request
-# (each filter() is a copy): putting the seat counts and prefetches together
-# took Django longer than the database took to answer. Never evaluated itself.
-EVENT_PAGE = (
-    Event.objects.with_seat_counts()
-    .select_related("organizer", "series")
-    .prefetch_related(
-        LISTED_CATEGORIES,
-        LISTED_PRESENTERS,
-        Prefetch("outcomes", queryset=LearningOutcome.objects.order_by("order")),
-    )
+# (each filter() is a copy): putting the prefetches together took Django
+# longer than the database took to answer. Never evaluated itself.
+EVENT_PAGE = Event.objects.select_related("organizer", "series").prefetch_related(
+    LISTED_CATEGORIES,
+    LISTED_PRESENTERS,
+    Prefetch("outcomes", queryset=LearningOutcome.objects.order_by("order")),
 )
 
 

@@ -1,81 +1,63 @@
-"""Keep cached feeds and pages honest: any change to what they show moves
-their markers (``events.feeds``, ``events.page_cache``).
+"""Keep cached feeds and pages honest: saving or deleting a row of a model
+they show moves their markers (``events.feeds``, ``events.page_cache``), so
+nothing cached before the change is served after it.
 
 Signals are used here only for cache bookkeeping, never for business rules.
+Seats are ``registrations``' to watch: its services move the seat markers,
+and ``registrations.signals`` moves them when staff delete a registration.
 """
 
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import page_cache
 from .feeds import mark_feeds_changed
+from .models import (
+    Category,
+    Event,
+    EventPresenter,
+    LearningOutcome,
+    Organizer,
+    Presenter,
+    Series,
+)
+
+# The models each cache shows. Their many-to-many links (an event's
+# categories) count too: adding one saves no row of either side.
+IN_FEEDS = (Event, Category, Series, Presenter, EventPresenter)
+SHOWN_ON_PAGES = (*IN_FEEDS, LearningOutcome, Organizer)
 
 
-def feeds_changed(sender, **kwargs) -> None:
+def move_feeds_marker(sender, **kwargs) -> None:
+    """Cached feed bodies go stale, now and again after the commit: a request
+    that rebuilt the feed between the two read the old rows, and its body
+    must not outlive the transaction."""
     mark_feeds_changed()
-    # Again after the commit: a request that rebuilt the feed between the
-    # first mark and the commit read the old rows, and its cached body must
-    # not outlive the transaction.
-    transaction.on_commit(mark_feeds_changed)
+    transaction.on_commit(mark_feeds_changed, robust=True)
 
 
-def pages_changed(sender, **kwargs) -> None:
+def move_pages_content_marker(sender, **kwargs) -> None:
+    """Every cached page goes stale (``page_cache.mark_content_changed``)."""
     page_cache.mark_content_changed()
 
 
-def seats_changed(sender, instance, origin=None, **kwargs) -> None:
-    """A registration deleted outright (staff may, in the admin): its seat or
-    waiting place is gone. (Seats claimed and freed through the services
-    move the markers there.) When its event is being deleted, that change
-    already made every page stale."""
-    from .models import Event
-
-    if isinstance(origin, Event):
-        return
-    slugs = Event.objects.filter(pk=instance.event_id).values_list("slug", flat=True)
-    for slug in slugs:
-        page_cache.mark_seats_changed(slug)
+MARKER_MOVES = (
+    (move_feeds_marker, IN_FEEDS),
+    (move_pages_content_marker, SHOWN_ON_PAGES),
+)
 
 
-def connect_feed_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from registrations.models import Registration
-
-    from .models import (
-        Category,
-        Event,
-        EventPresenter,
-        LearningOutcome,
-        Organizer,
-        Presenter,
-        Series,
-    )
-
-    for model in (Event, Category, Series, Presenter, EventPresenter):
-        post_save.connect(feeds_changed, sender=model, dispatch_uid=f"feeds-{model}")
-        post_delete.connect(
-            feeds_changed, sender=model, dispatch_uid=f"feeds-del-{model}"
-        )
-    m2m_changed.connect(
-        feeds_changed, sender=Event.categories.through, dispatch_uid="feeds-m2m"
-    )
-    # Pages show more than feeds: learning outcomes and organizers too.
-    for model in (
-        Event,
-        Category,
-        Series,
-        Presenter,
-        EventPresenter,
-        LearningOutcome,
-        Organizer,
-    ):
-        post_save.connect(pages_changed, sender=model, dispatch_uid=f"pages-{model}")
-        post_delete.connect(
-            pages_changed, sender=model, dispatch_uid=f"pages-del-{model}"
-        )
-    m2m_changed.connect(
-        pages_changed, sender=Event.categories.through, dispatch_uid="pages-m2m"
-    )
-    post_delete.connect(
-        seats_changed, sender=Registration, dispatch_uid="pages-seats-del"
-    )
+def connect_marker_moves() -> None:
+    """Connect each marker's move to saves and deletes of the models its
+    cache shows, and to changes of their many-to-many links."""
+    for move, models in MARKER_MOVES:
+        for model in models:
+            uid = f"{move.__name__}:{model._meta.label}"
+            post_save.connect(move, sender=model, dispatch_uid=f"{uid}:save")
+            post_delete.connect(move, sender=model, dispatch_uid=f"{uid}:delete")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    move,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"{uid}:{field.name}",
+                )

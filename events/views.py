@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from registrations.selectors import state_changes_at
-
 from . import page_cache, selectors
 from .forms import EventFilterForm, TimeZoneForm
 from .models import Event, Series
@@ -95,7 +93,7 @@ def _changes_with(request, events) -> None:
     closes registration, starts or ends (a card's seat line, or its place
     in the upcoming list, changes then)."""
     page_cache.valid_until(
-        request, (moment for event in events for moment in state_changes_at(event))
+        request, (moment for event in events for moment in event.moments)
     )
 
 
@@ -126,6 +124,7 @@ def _event_list_page(request, *, past: bool):
             "form": form,
             "page_obj": page_obj,
             "page_numbers": page_obj.paginator.get_elided_page_range(page_obj.number),
+            "events": page_obj.object_list,
             "days": _group_by_day(page_obj.object_list, zone, tz_param),
             "display_tz": zone,
             "tz_param": tz_param,
@@ -144,7 +143,7 @@ def home(request):
     return render(
         request,
         "events/home.html",
-        {"days": _group_by_day(events, None), "display_tz": None},
+        {"events": events, "days": _group_by_day(events, None), "display_tz": None},
     )
 
 
@@ -249,7 +248,7 @@ def render_event_page(request, slug: str, *, status: int = 200):
     presenters = [slot.presenter for slot in event.presenter_slots.all()]
     tz_param = _tz_param(zone)
     related_events = selectors.related_upcoming_events(event)
-    page_cache.valid_until(request, state_changes_at(event))
+    page_cache.valid_until(request, event.moments)
     # Related events leave the list when they end.
     page_cache.valid_until(request, (related.end for related in related_events))
     return render(
@@ -284,6 +283,7 @@ def series_detail(request, slug: str):
         "events/series_detail.html",
         {
             "series": series,
+            "events": events,
             "upcoming_events": event_cards([e for e in events if e.end > now]),
             "past_events": event_cards([e for e in reversed(events) if e.end <= now]),
             "display_tz": None,

@@ -1,96 +1,25 @@
-"""Rosters for staff. Every action that changes a seat calls the services;
-the admin itself never writes a registration's status."""
+"""Rosters for staff, and the event admin with its seats. Every action that
+changes a seat calls the services; the admin itself never writes a
+registration's status."""
 
-import csv
-from collections.abc import Iterator
-
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
+from events.admin import EventAdmin, EventAdminForm
 from events.models import Event
 
 from . import services
 from .emails import requeue_email
 from .models import OutboundEmail, Registration
-from .selectors import with_waitlist_positions
-
-ROSTER_COLUMNS = (
-    "Event",
-    "Name",
-    "Email",
-    "Library or organization",
-    "Accessibility or accommodation request",
-    "Status",
-    "Waitlist position",
-    "Attended",
-    "Registered",
-    "Promoted",
-    "Cancelled",
-)
-
-
-class Echo:
-    """A file-like object that hands back what is written: csv.writer into
-    a streamed response, one row at a time."""
-
-    def write(self, value):
-        return value
-
-
-def spreadsheet_safe(value) -> str:
-    """Members type these fields; a leading = + - @ would run as a formula
-    when staff open the roster in a spreadsheet."""
-    text = "" if value is None else str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
-
-
-def roster_rows(registrations) -> Iterator[list[str]]:
-    def local(moment, event):
-        return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-    for r in registrations:
-        yield [
-            spreadsheet_safe(v)
-            for v in (
-                r.event.title,
-                r.name,
-                r.email,
-                r.organization,
-                r.accommodation_request,
-                r.get_status_display(),
-                r.position or "",
-                "yes" if r.attended else "no",
-                local(r.created_at, r.event),
-                local(r.promoted_at, r.event),
-                local(r.cancelled_at, r.event),
-            )
-        ]
-
-
-def roster_response(queryset, filename: str) -> StreamingHttpResponse:
-    """A roster as CSV, streamed so that a big event never sits in memory."""
-    writer = csv.writer(Echo())
-    rows = with_waitlist_positions(queryset.select_related("event")).order_by(
-        "event__start", "event_id", "pk"
-    )
-
-    def lines():
-        yield "\ufeff"  # so Excel reads the file as UTF-8
-        yield writer.writerow(ROSTER_COLUMNS)
-        for row in roster_rows(rows.iterator(chunk_size=500)):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from .roster import roster_response
+from .selectors import Seats, with_seat_counts, with_waitlist_positions
 
 
 @admin.register(Registration)
@@ -363,3 +292,148 @@ class OutboundEmailAdmin(admin.ModelAdmin):
                 % skipped,
                 messages.INFO,
             )
+
+
+class EventWithSeatsAdminForm(EventAdminForm):
+    def clean_capacity(self):
+        # Said here so the message sits on the field; the service checks
+        # again under the event lock when the form is saved.
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is not None and self.instance.pk:
+            confirmed = Registration.objects.filter(
+                event=self.instance, status=Registration.Status.CONFIRMED
+            ).count()
+            if capacity < confirmed:
+                raise forms.ValidationError(
+                    services.CAPACITY_BELOW_CONFIRMED,
+                    params={"confirmed": confirmed},
+                    code="capacity_below_confirmed",
+                )
+        return capacity
+
+
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class EventWithSeatsAdmin(EventAdmin):
+    """The catalog's event admin, with seats: their columns, the roster, and
+    a saved change applied by ``services.save_event_edit`` (cancellation,
+    capacity, emails to registrants)."""
+
+    form = EventWithSeatsAdminForm
+    list_display = [*EventAdmin.list_display, "seats_taken", "waitlisted", "roster"]
+    actions = [*EventAdmin.actions, "cancel_events", "email_recordings"]
+
+    def get_queryset(self, request):
+        return with_seat_counts(super().get_queryset(request))
+
+    @admin.display(description=_("seats taken / capacity"), ordering="confirmed_count")
+    def seats_taken(self, event):
+        seats = Seats.of(event)
+        capacity = "—" if seats.capacity is None else seats.capacity
+        return f"{seats.confirmed} / {capacity}"
+
+    @admin.display(description=_("waitlisted"), ordering="waitlisted_count")
+    def waitlisted(self, event):
+        return Seats.of(event).waitlisted
+
+    @admin.display(description=_("registrations"))
+    def roster(self, event):
+        url = reverse("admin:registrations_registration_changelist")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{}</a>', url, event.pk, _("Roster")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        edit = services.save_event_edit(event=obj)
+        if edit.capacity_refused:
+            self.message_user(request, edit.capacity_refused.message, messages.ERROR)
+        elif edit.promoted:
+            self._say(
+                request,
+                ngettext_lazy(
+                    "%(count)d person was promoted from the waiting list.",
+                    "%(count)d people were promoted from the waiting list.",
+                    "count",
+                ),
+                len(edit.promoted),
+            )
+        if edit.cancelled:
+            self._report_cancelled(request, obj, edit.cancellation_emails)
+        if edit.move_emails:
+            self._say(
+                request,
+                ngettext_lazy(
+                    "%(count)d registrant was emailed the new details.",
+                    "%(count)d registrants were emailed the new details.",
+                    "count",
+                ),
+                edit.move_emails,
+            )
+        if edit.recording_refused:
+            self._report_refused(request, obj, edit.recording_refused)
+        elif edit.recording_emails is not None:
+            self._report_recording(request, obj, edit.recording_emails)
+        elif edit.recording_waits:
+            self.message_user(
+                request,
+                _(
+                    "The recording will be emailed to registrants when you "
+                    "use “Email the recording” after the event."
+                ),
+                messages.INFO,
+            )
+
+    def _say(self, request, message, count, **params):
+        """A success message with its count (and ``params``) filled in."""
+        text = message % {"count": count, **params}
+        self.message_user(request, text, messages.SUCCESS)
+
+    def _report_refused(self, request, event, error):
+        self.message_user(request, f"{event}: {error.message}", messages.WARNING)
+
+    def _report_cancelled(self, request, event, emailed):
+        message = ngettext_lazy(
+            "%(event)s is cancelled; %(count)d registrant was emailed.",
+            "%(event)s is cancelled; %(count)d registrants were emailed.",
+            "count",
+        )
+        self._say(request, message, emailed, event=event)
+
+    def _report_recording(self, request, event, emailed):
+        message = ngettext_lazy(
+            "%(event)s: the recording was emailed to %(count)d registrant.",
+            "%(event)s: the recording was emailed to %(count)d registrants.",
+            "count",
+        )
+        self._say(request, message, emailed, event=event)
+
+    @admin.action(
+        description=_("Cancel selected events and email their registrants"),
+        permissions=["change"],
+    )
+    def cancel_events(self, request, queryset):
+        for event in queryset:
+            try:
+                emailed = services.cancel_event(event_id=event.pk)
+            except services.RegistrationError as error:
+                self._report_refused(request, event, error)
+            else:
+                self._report_cancelled(request, event, emailed)
+
+    @admin.action(
+        description=_("Email the recording to registrants (once each)"),
+        permissions=["change"],
+    )
+    def email_recordings(self, request, queryset):
+        for event in queryset:
+            try:
+                emailed = services.send_recording(event_id=event.pk)
+            except services.RegistrationError as error:
+                self._report_refused(request, event, error)
+            else:
+                self._report_recording(request, event, emailed)

@@ -2,11 +2,12 @@
 
 import unicodedata
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
-from django.forms.boundfield import BoundField
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-from events.widgets import QuickEmailInput, QuickTextarea, QuickTextInput
 
 # A field no person sees or fills; bots that fill every field give themselves
 # away. Named to attract bots but not browsers' autofill.
@@ -28,63 +29,41 @@ def refuse_bidi_controls(value: str) -> str:
     return value
 
 
-class RegistrationBoundField(BoundField):
-    """Adds Bootstrap's ``is-invalid`` to a field that has errors. Django
-    itself sets ``aria-invalid`` and points ``aria-describedby`` at the help
-    text and at the error (``<id>_error``), which ``_field.html`` prints."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            widget = widget or self.field.widget
-            attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-        return attrs
-
-
 class RegistrationForm(forms.Form):
+    """The public registration form, rendered by crispy-forms (``{% crispy %}``)
+    with its Bootstrap 5 pack: labels, required marks, help text and errors
+    tied to their inputs by ``aria-describedby``, and an error summary above
+    the fields (``templates/bootstrap5/errors.html``)."""
+
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        widget=QuickTextInput(
-            attrs={"autocomplete": "name", "class": "textinput form-control"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("Your confirmation and the link to join are sent here."),
-        widget=QuickEmailInput(
-            attrs={"autocomplete": "email", "class": "emailinput form-control"}
-        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organization = forms.CharField(
         label=_("Library or organization"),
         max_length=200,
         required=False,
-        widget=QuickTextInput(
-            attrs={"autocomplete": "organization", "class": "textinput form-control"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     accommodation_request = forms.CharField(
         label=_("Accessibility or accommodation request"),
         max_length=2000,
         required=False,
         help_text=_("Optional: anything we should arrange so you can take part."),
-        widget=QuickTextarea(attrs={"rows": 3, "class": "textarea form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     homepage = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=QuickTextInput(
-            attrs={
-                "autocomplete": "off",
-                "tabindex": "-1",
-                "class": "textinput form-control",
-            }
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-
-    bound_field_class = RegistrationBoundField
 
     def __init__(self, *args, event=None, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,14 +75,26 @@ class RegistrationForm(forms.Form):
         """The button's words: "Join the waiting list" when every seat is taken."""
         return self.submit_label or _("Register")
 
-    @property
-    def fields_shown(self) -> list[BoundField]:
-        """The fields a person fills in, in order (the honeypot apart)."""
-        return [self[name] for name in self.fields if name != HONEYPOT]
-
-    @property
-    def honeypot(self) -> BoundField:
-        return self[HONEYPOT]
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How ``{% crispy %}`` lays the form out. Built when the form is
+        first rendered, not in ``__init__``: the form bound by a failed POST
+        learns its event and its button's words just before
+        (``registration_box``), and a POST that succeeds never renders it."""
+        helper = FormHelper()
+        helper.form_method = "post"
+        if self.event is not None:
+            helper.form_action = reverse(
+                "registrations:register", kwargs={"slug": self.event.slug}
+            )
+        helper.form_class = "registration-form"
+        helper.layout = Layout(
+            *(name for name in self.fields if name != HONEYPOT),
+            # Hidden by a class, not an inline style: the CSP forbids those.
+            Div(HONEYPOT, css_class="almanac-hp", aria_hidden="true"),
+            Submit("register", self.submit_text),
+        )
+        return helper
 
     def clean_email(self):
         # Invisible characters (zero-width, soft hyphen, direction marks)

@@ -1,12 +1,23 @@
-"""Reads about registration: where an event's registration stands, who holds a
-token. Nothing here writes; ``services`` decides with the same rules under the
-event lock.
+"""Reads about registration: an event's seats, where its registration stands,
+who holds a token. Nothing here writes; ``services`` decides with the same
+rules under the event lock.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event
@@ -25,6 +36,91 @@ OPEN = "open"
 WAITLIST = "waitlist"
 FULL = "full"
 WAITLIST_FULL = "waitlist_full"
+
+
+# Seats. Pages read an event's counts from two attributes set in the query
+# that loads it (``with_seat_counts``) or in one query for a list of events
+# already loaded (``count_seats``); ``Seats.of`` refuses an event without
+# them rather than run a query per event shown.
+
+SEAT_COUNTS = ("confirmed_count", "waitlisted_count")
+
+
+class SeatCountsMissing(LookupError):
+    """An event's seats were read before they were counted."""
+
+
+def _counted(status: str) -> Coalesce:
+    # Correlated subqueries rather than a join with GROUP BY: each uses the
+    # (event, status) index, so a page of 20 events costs the same whatever
+    # the number of registrations in the database.
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_seat_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate ``confirmed_count`` and ``waitlisted_count`` on each event."""
+    return queryset.annotate(
+        confirmed_count=_counted(Registration.Status.CONFIRMED),
+        waitlisted_count=_counted(Registration.Status.WAITLISTED),
+    )
+
+
+def count_seats(events: Iterable[Event]) -> None:
+    """Count the seats of events already loaded, in one query for them all
+    (none when every one is counted already)."""
+    uncounted = {
+        event.pk: event for event in events if not hasattr(event, SEAT_COUNTS[0])
+    }
+    if not uncounted:
+        return
+    rows = (
+        Registration.objects.filter(event__in=uncounted.keys())
+        .values("event")
+        .order_by()
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+            waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        )
+    )
+    counts = {row["event"]: (row["confirmed"], row["waitlisted"]) for row in rows}
+    for pk, event in uncounted.items():
+        event.confirmed_count, event.waitlisted_count = counts.get(pk, (0, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Seats:
+    """An event's seats: ``capacity`` None means no limit."""
+
+    capacity: int | None
+    confirmed: int
+    waitlisted: int
+
+    @classmethod
+    def of(cls, event: Event) -> "Seats":
+        try:
+            return cls(event.capacity, event.confirmed_count, event.waitlisted_count)
+        except AttributeError:
+            raise SeatCountsMissing(
+                f"Seats of {event!r} read before with_seat_counts() or count_seats()."
+            ) from None
+
+    @property
+    def left(self) -> int | None:
+        """Free seats, or None when the event has no seat limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.left == 0
 
 
 @dataclass(frozen=True)
@@ -72,20 +168,10 @@ def registration_state(
 
 
 def current_registration_state(event: Event) -> RegistrationState:
-    """The state for an event page; uses ``with_seat_counts()`` if annotated."""
+    """The state for a page, from the seats counted on ``event``."""
+    seats = Seats.of(event)
     return registration_state(
-        event, confirmed=event.confirmed_seats, waitlisted=event.waitlisted_seats
-    )
-
-
-def state_changes_at(event: Event) -> tuple:
-    """The moments at which ``registration_state`` may change by itself:
-    registration opening and closing, the event starting and ending."""
-    return (
-        event.registration_opens,
-        event.registration_closes_at,
-        event.start,
-        event.end,
+        event, confirmed=seats.confirmed, waitlisted=seats.waitlisted
     )
 
 

@@ -4,6 +4,7 @@ import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -62,3 +63,28 @@ def make_presenter(name: str = "Elana Karshmer", *, event=None, order=0, **field
     if event is not None:
         EventPresenter.objects.create(event=event, presenter=presenter, order=order)
     return presenter
+
+
+def registration_data(**fields) -> dict[str, str]:
+    """The registration form as a member fills it in (the honeypot left
+    empty); ``fields`` override or add to it, e.g. ``email="bad"``."""
+    return {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "organization": "Springfield Public Library",
+        "accommodation_request": "",
+        "homepage": "",
+        **fields,
+    }
+
+
+def registration_url(event: Event) -> str:
+    return reverse("registrations:register", kwargs={"slug": event.slug})
+
+
+def post_registration(client, event: Event, *, follow: bool = False, **fields):
+    """POST the registration form for ``event`` (``registration_data(**fields)``)
+    with the test ``client``; the response, redirects followed if asked."""
+    return client.post(
+        registration_url(event), registration_data(**fields), follow=follow
+    )

@@ -10,7 +10,6 @@ SQLite file, as a real deployment would.
 # ruff: noqa: S310
 
 import gzip
-import html
 import importlib.util
 import os
 import re
@@ -28,13 +27,16 @@ from pathlib import Path
 import pytest
 from django.core.management.utils import get_random_secret_key
 
+from tests import dom
+from tests.builders import registration_data
+
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("gunicorn") is None,
     reason="gunicorn is not installed: pip install -e . installs it",
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HASHED_CSS = re.compile(r'href="(/static/css/almanac\.([0-9a-f]{12})\.css)"')
+HASHED_CSS = re.compile(r"/static/css/almanac\.([0-9a-f]{12})\.css")
 
 
 def free_port() -> int:
@@ -172,7 +174,7 @@ def test_pages_come_with_the_security_headers(server):
     referrer policy, frame denial and a CSP without inline code."""
     status, headers, body = get(server.url + "/")
     assert status == 200
-    assert b"<html" in body
+    dom.find(dom.parse(body), "html")
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
@@ -190,9 +192,13 @@ def test_static_files_are_hashed_compressed_and_cached_forever(server):
     STATIC_ROOT, and WhiteNoise serves that copy to a client that accepts it
     with a far-future cache lifetime."""
     _status, _headers, body = get(server.url + "/")
-    match = HASHED_CSS.search(body.decode())
-    assert match, "no hashed almanac.css link on the home page"
-    path = match.group(1)
+    stylesheets = [
+        dom.attribute(link, "href")
+        for link in dom.find_all(dom.parse(body), "link", rel="stylesheet")
+    ]
+    hashed = [path for path in stylesheets if HASHED_CSS.fullmatch(path)]
+    assert len(hashed) == 1, f"no hashed almanac.css link: {stylesheets}"
+    path = hashed[0]
     on_disk = server.static_root / path.removeprefix("/static/")
     assert on_disk.is_file()
     assert on_disk.with_name(on_disk.name + ".gz").is_file()
@@ -222,23 +228,20 @@ def test_the_worker_sends_registration_email(server):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(CookieJar())
     )
-    page = opener.open(server.url + event_url, timeout=10).read().decode()
-    form = re.search(r'<form[^>]*action="([^"]*/register/)"', page)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert form and csrf, "no registration form on the event page"
+    page = dom.parse(opener.open(server.url + event_url, timeout=10).read())
+    forms = [
+        form
+        for form in dom.find_all(page, "form", method="post")
+        if (dom.attribute(form, "action") or "").endswith("/register/")
+    ]
+    assert len(forms) == 1, "no registration form on the event page"
+    csrf = dom.find(forms[0], "input", name="csrfmiddlewaretoken")
     data = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": csrf.group(1),
-            "name": "Ada Lovelace",
-            "email": "ada@example.org",
-            "organization": "",
-            "accommodation_request": "",
-            "homepage": "",
-        }
+        registration_data(csrfmiddlewaretoken=dom.attribute(csrf, "value"))
     ).encode()
     with opener.open(
         urllib.request.Request(
-            server.url + html.unescape(form.group(1)),
+            server.url + dom.attribute(forms[0], "action"),
             data=data,
             headers={"Referer": server.url + event_url},
         ),

@@ -1,12 +1,12 @@
 """Configuration comes only from environment variables (PRODUCT.md §7)."""
 
-import subprocess
-import sys
+import ast
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from calendar_site.settings import cache_settings, mailer_settings
+from calendar_site.settings import cache_settings, mailer_settings, pages_cache_settings
+from tests.subprocess_settings import settings_in_subprocess
 
 
 def test_smtp_url_gives_host_port_credentials_and_tls():
@@ -40,6 +40,46 @@ def test_cache_urls():
     assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
 
 
+def test_the_pages_cache_is_kept_apart_from_the_default_cache():
+    """On the same server as the default cache, pages get keys of their own
+    (Redis), a store of their own (local memory) or a table of their own
+    (the database cache, culled by key order whatever the prefix)."""
+    redis = "redis://127.0.0.1:6379/0"
+    assert pages_cache_settings(redis, default=cache_settings(redis)) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis,
+        "KEY_PREFIX": "pages",
+    }
+    locmem = pages_cache_settings("locmem://", default=cache_settings("locmem://"))
+    assert locmem["LOCATION"] == "pages"
+    db = pages_cache_settings("db://almanac_cache", default=cache_settings("db://x"))
+    assert db["LOCATION"] == "almanac_cache"
+    shared = cache_settings("db://almanac_cache")
+    db = pages_cache_settings("db://almanac_cache", default=shared)
+    assert db["LOCATION"] == "almanac_cache_pages"
+
+
+def test_pages_cache_url_defaults_to_cache_url_and_may_name_another_server():
+    """Without PAGES_CACHE_URL the pages share CACHE_URL's Redis under their
+    own prefix; with it they go where it says (a Redis that may evict)."""
+
+    def caches(env: dict) -> tuple[dict, dict]:
+        expression = "(settings.CACHES['default'], settings.CACHES['pages'])"
+        result = settings_in_subprocess({"SECRET_KEY": "x", **env}, expression)
+        assert result.returncode == 0, result.stderr
+        return ast.literal_eval(result.stdout)
+
+    redis = "redis://127.0.0.1:6379/0"
+    default, pages = caches({"CACHE_URL": redis})
+    assert default == {"BACKEND": pages["BACKEND"], "LOCATION": redis}
+    assert (pages["LOCATION"], pages["KEY_PREFIX"]) == (redis, "pages")
+    default, pages = caches(
+        {"CACHE_URL": redis, "PAGES_CACHE_URL": "redis://127.0.0.1:6380/0"}
+    )
+    assert default["LOCATION"] == redis
+    assert pages["LOCATION"] == "redis://127.0.0.1:6380/0"
+
+
 @pytest.mark.parametrize("bad", ["gopher://x", "memcache://x"])
 def test_unknown_schemes_are_refused_with_a_clear_message(bad):
     with pytest.raises(ImproperlyConfigured, match="unknown scheme"):
@@ -48,30 +88,15 @@ def test_unknown_schemes_are_refused_with_a_clear_message(bad):
         mailer_settings(bad)
 
 
-def _settings_in_subprocess(env: dict, expression: str) -> subprocess.CompletedProcess:
-    code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
-        "'calendar_site.settings'; from django.conf import settings; "
-        f"print({expression})"
-    )
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_production_refuses_to_start_without_a_secret_key():
     """DEBUG is off unless asked, and then SECRET_KEY must be set."""
-    result = _settings_in_subprocess({}, "settings.DEBUG")
+    result = settings_in_subprocess({}, "settings.DEBUG")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
 
 
 def test_defaults_are_debug_off_new_york_and_aware_datetimes():
-    result = _settings_in_subprocess(
+    result = settings_in_subprocess(
         {"SECRET_KEY": "x" * 50},
         "settings.DEBUG, settings.TIME_ZONE, settings.USE_TZ",
     )
@@ -79,7 +104,7 @@ def test_defaults_are_debug_off_new_york_and_aware_datetimes():
 
 
 def test_sqlite_takes_the_write_lock_at_the_start_of_each_transaction():
-    result = _settings_in_subprocess(
+    result = settings_in_subprocess(
         {"DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/almanac-settings.sqlite3"},
         "settings.DATABASES['default']['OPTIONS']['transaction_mode']",
     )
@@ -87,18 +112,25 @@ def test_sqlite_takes_the_write_lock_at_the_start_of_each_transaction():
 
 
 @pytest.mark.parametrize(
-    ("cache_url", "seconds"),
-    [("locmem://", "0"), ("redis://127.0.0.1:6379/0", "60"), ("db://cache", "60")],
+    ("cache_urls", "seconds"),
+    [
+        ({"CACHE_URL": "locmem://"}, "0"),
+        ({"CACHE_URL": "redis://127.0.0.1:6379/0"}, "60"),
+        ({"CACHE_URL": "db://cache"}, "60"),
+        ({"CACHE_URL": "locmem://", "PAGES_CACHE_URL": "redis://127.0.0.1/1"}, "60"),
+        ({"CACHE_URL": "redis://127.0.0.1/0", "PAGES_CACHE_URL": "locmem://"}, "0"),
+    ],
 )
 def test_whole_pages_are_cached_only_in_a_cache_every_process_shares(
-    cache_url, seconds
+    cache_urls, seconds
 ):
     """A per-process cache could not tell the other gunicorn workers that
-    seats changed, so the page cache is off with it unless asked for."""
-    env = {"SECRET_KEY": "x", "CACHE_URL": cache_url}
-    result = _settings_in_subprocess(env, "settings.PAGE_CACHE_SECONDS")
+    seats changed, so the page cache is off with it unless asked for: the
+    pages' cache decides, wherever the default one is."""
+    env = {"SECRET_KEY": "x", **cache_urls}
+    result = settings_in_subprocess(env, "settings.PAGE_CACHE_SECONDS")
     assert result.stdout.strip() == seconds, result.stderr
-    result = _settings_in_subprocess(
+    result = settings_in_subprocess(
         {**env, "PAGE_CACHE_SECONDS": "15"}, "settings.PAGE_CACHE_SECONDS"
     )
     assert result.stdout.strip() == "15"
@@ -111,9 +143,9 @@ def test_database_connections_are_kept_and_checked_by_default():
         "(settings.DATABASES['default']['CONN_MAX_AGE'], "
         "settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
     )
-    result = _settings_in_subprocess({"SECRET_KEY": "x"}, expression)
+    result = settings_in_subprocess({"SECRET_KEY": "x"}, expression)
     assert result.stdout.strip() == "(60, True)", result.stderr
-    result = _settings_in_subprocess(
+    result = settings_in_subprocess(
         {"SECRET_KEY": "x", "CONN_MAX_AGE": "0"}, expression
     )
     assert result.stdout.strip() == "(0, True)", result.stderr

@@ -3,27 +3,24 @@
 Django's own ``date`` filter converts to the active time zone first; these
 filters never do, so a datetime is shown in the zone it already carries.
 
-The parts repeated on every row of a list (the date line, the seat line, the
-event card) are written here in Python rather than in included templates: a
-page of 20 cards spent two thirds of its time rendering template nodes. Each
-is written once, here, and the templates print the result.
+The strings a card or a date line prints are worked out here, once per event
+(``When``, ``EventCard``); the markup is in the templates that print them
+(``events/_when.html``, ``events/_event_card.html``).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from html import escape
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import get_script_prefix
-from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from events.models import Category, Event
 from events.text import plain_text, render_markdown
 from events.timezones import time_zone_label
-from registrations.selectors import current_registration_state
 
 register = template.Library()
 
@@ -72,6 +69,7 @@ def clock(value: datetime) -> str:
     return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
 
 
+@register.filter
 def iso(value: datetime) -> str:
     """For ``<time datetime>``: ISO 8601 with the UTC offset of that moment."""
     return value.isoformat(timespec="seconds")
@@ -116,31 +114,9 @@ class When:
     long_date: str
     clock: str
 
-    def html(self, *, hide_zone: bool = False) -> str:
-        """The date line: a ``<time>`` the browser also shows in the
-        reader's own zone (``local-time.js``), and the zone's name."""
-        zone = (
-            ""
-            if hide_zone
-            else f' <span class="event-zone">{escape(self.zone_label)}</span>'
-        )
-        return (
-            f'<span class="event-when"><time datetime="{self.start_iso}" '
-            f'data-local-time data-end="{self.end_iso}" '
-            f'data-zone="{escape(self.zone_name)}">{escape(self.time_range)}</time>'
-            f"{zone} "
-            '<span class="local-time" data-local-time-output hidden></span></span>'
-        )
-
-
-@register.simple_tag
-def when_line(when: When, hide_zone: bool = False) -> SafeString:
-    """``When.html`` for a template (``_when.html``)."""
-    return mark_safe(when.html(hide_zone=bool(hide_zone)))  # noqa: S308 - escaped
-
 
 def event_when(event: Event, zone: ZoneInfo | None = None) -> When:
-    """What ``_when.html`` shows, in ``zone`` or the event's own zone."""
+    """What ``events/_when.html`` shows, in ``zone`` or the event's own zone."""
     start, end = starts_in(event, zone), ends_in(event, zone)
     return When(
         start=start,
@@ -165,69 +141,6 @@ class EventCard:
     format_label: str
     presenters: str
     categories: list[tuple[str, str]]
-    seat_state: str | None
-
-    @property
-    def html(self) -> SafeString:
-        """The card on the home page and the upcoming and past lists."""
-        meta = f'<span class="event-format">{escape(self.format_label)}</span>'
-        if self.presenters:
-            meta += f" · with {escape(self.presenters)}"
-        if self.categories:
-            meta += " · " + ", ".join(
-                f'<a href="{escape(url)}">{escape(name)}</a>'
-                for url, name in self.categories
-            )
-        return self._card(
-            f'<p class="mb-1">{self.when.html()}</p>',
-            '<p class="event-meta small text-body-secondary mb-1">',
-            f"  {meta}",
-            "</p>",
-        )
-
-    @property
-    def series_html(self) -> SafeString:
-        """The card on a series page: the date written out, no presenters."""
-        return self._card(
-            f'<p class="mb-1">{self.when.long_date}, {self.when.html()}</p>',
-        )
-
-    def _card(self, *lines: str) -> SafeString:
-        """``lines`` in a card with the title, the badge of a cancelled or
-        postponed event, and the seat line."""
-        event = self.event
-        cancelled = " event-cancelled" if event.is_cancelled else ""
-        head = (
-            f'<article class="event-card card mb-3{cancelled}" '
-            f'aria-labelledby="event-{event.pk}-title">',
-            '  <div class="card-body">',
-            f'    <h3 class="h5 card-title mb-1" id="event-{event.pk}-title">'
-            f'<a href="{escape(self.url)}">{escape(event.title)}</a></h3>',
-        )
-        badge = _BADGES.get(event.status)
-        seats = self.seat_state and seat_line(event, self.seat_state, compact=True)
-        return mark_safe(  # noqa: S308 - every value from the database escaped
-            "\n".join(
-                (
-                    *head,
-                    *((f"    {badge}",) if badge else ()),
-                    *(f"    {line}" for line in lines),
-                    *((f'    <div class="small">{seats}</div>',) if seats else ()),
-                    "  </div>",
-                    "</article>",
-                )
-            )
-        )
-
-
-_BADGES = {
-    Event.Status.CANCELLED: (
-        '<p class="mb-1"><span class="badge text-bg-danger">Cancelled</span></p>'
-    ),
-    Event.Status.POSTPONED: (
-        '<p class="mb-1"><span class="badge text-bg-warning">Postponed</span></p>'
-    ),
-}
 
 
 # reverse() costs tens of microseconds, and a card needs one for the event and
@@ -264,12 +177,11 @@ def event_cards(
     events, zone: ZoneInfo | None = None, tz_param: str = ""
 ) -> list[EventCard]:
     """Cards for ``events`` as ``selectors.listed_events()`` gives them
-    (seat counts annotated, categories and presenters in lists)."""
-    now = timezone.now()
+    (categories and presenters in lists)."""
     prefix = get_script_prefix()
     # get_format_display() per event was a third of this loop.
     formats = {value: str(label) for value, label in Event.Format.choices}
-    formats[Event.Format.ONLINE] = "Online"
+    formats[Event.Format.ONLINE] = gettext("Online")
     cards = []
     for event in events:
         url = _event_url(prefix, event.slug)
@@ -277,7 +189,6 @@ def event_cards(
             (_category_url(prefix, category.slug), category.name)
             for category in event.listed_categories
         ]
-        shows_seats = event.end > now and not event.is_cancelled
         cards.append(
             EventCard(
                 event=event,
@@ -288,7 +199,6 @@ def event_cards(
                     slot.presenter_name for slot in event.listed_presenter_slots
                 ),
                 categories=categories,
-                seat_state=registration_state(event) if shows_seats else None,
             )
         )
     return cards
@@ -316,70 +226,3 @@ def month_entries(
             MonthEntry(event, f"{url}?{tz_param}" if tz_param else url, when)
         )
     return by_day
-
-
-def registration_state(event: Event) -> str:
-    """Which sentence the seat line says.
-
-    The registration rules decide (``registrations.selectors``), so the seat
-    line and the form never disagree. They use ``seats_left``, so list pages
-    pass events annotated by ``with_seat_counts()`` and don't query per row.
-    """
-    code = current_registration_state(event).code
-    if code == "open" and event.capacity is None:
-        return "unlimited"
-    return {"waitlist_full": "full", "unpublished": "draft"}.get(code, code)
-
-
-_SEAT_LINES = {
-    "cancelled": '<p class="seat-status seat-status-closed mb-2"><strong>'
-    "Registration closed:</strong> this event has been cancelled.</p>",
-    "postponed": '<p class="seat-status seat-status-closed mb-2"><strong>'
-    "Registration paused:</strong> this event has been postponed.</p>",
-    "draft": '<p class="seat-status mb-2">'
-    "Registration opens when this event is published.</p>",
-    "not_required": '<p class="seat-status mb-2">No registration required.</p>',
-    "closed": '<p class="seat-status seat-status-closed mb-2">'
-    "<strong>Registration closed</strong></p>",
-    "external": '<p class="seat-status mb-2">'
-    "Registration is required, through the sponsor's website.</p>",
-    "unlimited": '<p class="seat-status mb-2">Registration is required.</p>',
-    "waitlist": '<p class="seat-status seat-status-full mb-2">'
-    "<strong>Event full: join the waiting list</strong></p>",
-    "full": '<p class="seat-status seat-status-full mb-2">'
-    "<strong>This event is full.</strong></p>",
-}
-
-
-def seat_line(event: Event, state: str, *, compact: bool = False) -> str:
-    """The seat line for ``state`` (``registration_state``); ``compact`` on
-    list cards, which leave out what the event page adds."""
-    if state == "open":
-        seats = event.seats_left
-        return "".join(
-            (
-                '<p class="seat-status mb-2">',
-                "" if compact else "Registration is required. ",
-                "There is 1 seat" if seats == 1 else f"There are {seats} seats",
-                " available.",
-                " Waiting list may be available if full."
-                if event.waitlist_enabled and not compact
-                else "",
-                "</p>",
-            )
-        )
-    if state == "not_open":
-        opens = event.registration_opens.astimezone(event.tz)
-        return (
-            f'<p class="seat-status mb-2">Registration opens {long_date(opens)} at '
-            f'<time datetime="{iso(opens)}" data-local-time '
-            f'data-zone="{escape(zone_name(opens))}">{clock(opens)}</time>.</p>'
-        )
-    return _SEAT_LINES.get(state, _SEAT_LINES["full"])
-
-
-@register.simple_tag
-def seat_status(event: Event, compact: bool = False) -> SafeString:
-    """The event page's seat line."""
-    line = seat_line(event, registration_state(event), compact=compact)
-    return mark_safe(line)  # noqa: S308 - no text from the database in it

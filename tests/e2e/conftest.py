@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -64,15 +63,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The registration rate limit counts in the cache, per address, and every
-    browser request comes from 127.0.0.1: each test starts with a clean count."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Recorder:

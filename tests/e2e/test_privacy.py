@@ -20,8 +20,9 @@ def test_no_page_requests_another_host(page, site, live_server):
 
 
 def test_browsing_lists_and_calendar_sets_no_cookie(page, site):
-    """Home, lists, calendar, series and the static pages leave the browser
-    without a single cookie."""
+    """Home, lists, calendar, series and the static pages each load (200)
+    and leave the browser without a single cookie; so does the not-found
+    page, with its 404."""
     for name in [
         "home",
         "list",
@@ -31,11 +32,15 @@ def test_browsing_lists_and_calendar_sets_no_cookie(page, site):
         "series",
         "accessibility statement",
         "privacy",
-        "404",
     ]:
-        page.goto(site[name])
-    page.get_by_role("link", name="Calendar", exact=True).click()
-    page.get_by_role("link", name="Upcoming events", exact=True).first.click()
+        assert page.goto(site[name]).status == 200, name
+    assert page.goto(site["404"]).status == 404
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="Calendar", exact=True).click()
+    assert navigation.value.status == 200
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="Upcoming events", exact=True).first.click()
+    assert navigation.value.status == 200
     assert page.context.cookies() == []
 
 
@@ -47,6 +52,7 @@ def test_event_page_sets_only_the_csrf_cookie(page, site):
 
 
 def test_footer_links_to_accessibility_and_privacy(page, site):
+    """The footer's Privacy and Accessibility links open those pages."""
     page.goto(site["home"])
     footer = page.locator("footer")
     footer.get_by_role("link", name="Privacy").click()

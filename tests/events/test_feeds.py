@@ -2,21 +2,24 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
-from events import feeds, ical
+from events import feeds, ical, text
 from events.calendar_links import google_calendar_url
 from events.demo import load_demo_data
 from events.models import Event
 from registrations.models import Registration
+from registrations.services import register_for_event
+from tests import dom
 from tests.builders import eastern, make_category, make_event, make_series
 from tests.icaljs.checks import (
     ical_instants,
@@ -32,26 +35,11 @@ pytestmark = pytest.mark.django_db
 FEED = reverse("events:feed_ics")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves by hand; auto_now fields read it too."""
-
-    class Clock:
-        now = timezone.now().replace(microsecond=0)
-
-        def advance(self, **delta):
-            self.now += timedelta(**delta)
-
-    the_clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: the_clock.now)
-    return the_clock
+def clear_caches() -> None:
+    """Forget every cached feed body, validator and VEVENT, whichever cache
+    alias holds them."""
+    for each in caches.all():
+        each.clear()
 
 
 def summaries(body: bytes) -> list[str]:
@@ -86,6 +74,9 @@ def test_feed_holds_recent_and_upcoming_published_events(client):
 
 
 def test_category_and_series_narrow_the_feed_and_unknown_slugs_are_404(client):
+    """?category= and ?series= keep only their events and name the feed after
+    them (description as plain text); without either, every event; an
+    unknown slug is a 404."""
     ala = make_category("Vendor Webinar - ALA", description="Webinars from *ALA*.")
     series = make_series("Library 2.0 mini-conference")
     make_event("ALA webinar", categories=[ala])
@@ -130,6 +121,7 @@ def test_feed_and_single_event_headers(client):
 
 
 def test_drafts_have_no_single_event_file(client):
+    """A draft, or a slug that names no event, has no .ics: 404."""
     draft = make_event(is_published=False)
     assert client.get(event_ics_url(draft)).status_code == 404
     assert client.get("/events/nothing-here/event.ics").status_code == 404
@@ -137,6 +129,8 @@ def test_drafts_have_no_single_event_file(client):
 
 @pytest.mark.parametrize("url_of", [lambda e: FEED, event_ics_url])
 def test_conditional_requests_get_304(client, url_of):
+    """A matching If-None-Match or If-Modified-Since gets an empty 304 with
+    the ETag; another ETag, or an earlier date, gets the body (200)."""
     event = make_event()
     url = url_of(event)
     first = client.get(url)
@@ -237,15 +231,30 @@ def test_a_change_to_one_event_writes_only_that_event_again(client, monkeypatch)
     assert written == ["Event 2, moved online"]
     assert "Event 2, moved online" in summaries(body)
     monkeypatch.undo()
-    cache.clear()
+    clear_caches()
     assert client.get(FEED).content == body
 
 
-def test_the_same_data_gives_the_same_feed_bytes(client):
+def test_the_same_data_gives_the_same_feed_bytes(client, clock, monkeypatch):
+    """Built again from the database an hour later, with nothing changed, the
+    feed is the same bytes under the same ETag: nothing in it (DTSTAMP
+    included) is taken from the clock."""
     make_event(categories=[make_category()])
     first = client.get(FEED)
-    cache.clear()  # rebuild from the database, not from the cached body
+
+    clock.advance(hours=1)
+    clear_caches()
+    written = []
+    real_write = ical.write_vevent
+
+    def counting_write(facts):
+        written.append(facts.uid)
+        return real_write(facts)
+
+    monkeypatch.setattr(ical, "write_vevent", counting_write)
     second = client.get(FEED)
+
+    assert len(written) == 1, "the second feed was not built again"
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
 
@@ -274,6 +283,8 @@ def test_changes_show_at_once_despite_the_cache(client, clock):
 
 
 def test_a_cached_feed_costs_no_queries(client, django_assert_num_queries):
+    """The second request for an unchanged feed is answered from the cache
+    without a database query."""
     make_event(categories=[make_category()])
     client.get(FEED)
     with django_assert_num_queries(0):
@@ -291,7 +302,7 @@ def test_building_the_feed_takes_the_same_queries_for_any_number_of_events(
         client.get(FEED)
     for _ in range(12):
         make_event(categories=[category])
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(3):
         client.get(FEED)
 
@@ -322,10 +333,12 @@ def test_last_modified_moves_forward_when_an_event_leaves(client, clock, change)
 
 
 def test_last_modified_never_moves_back_when_the_cache_is_cleared(client, clock):
+    """A cache that lost the "feeds changed at" marker starts again from now:
+    Last-Modified may move forward, never back."""
     make_event()
     first = client.get(FEED)
     clock.advance(minutes=1)
-    cache.clear()
+    clear_caches()
     second = client.get(FEED)
     assert parse_http_date(second["Last-Modified"]) >= parse_http_date(
         first["Last-Modified"]
@@ -333,14 +346,13 @@ def test_last_modified_never_moves_back_when_the_cache_is_cleared(client, clock)
 
 
 def test_public_feeds_carry_no_join_url_or_registrant(client):
+    """The feed, the public .ics and the RSS carry neither the join URL nor
+    any registrant's name or address."""
     event = make_event(join_url="https://zoom.example/j/987?pwd=hush")
-    Registration.objects.create(
-        event=event,
-        name="Ada Registrant",
-        email="ada@library.example",
-        status=Registration.Status.CONFIRMED,
-        token_hash="0" * 64,
-    )
+    registration = register_for_event(
+        event_id=event.pk, name="Ada Registrant", email="ada@library.example"
+    ).registration
+    assert registration.status == Registration.Status.CONFIRMED
     bodies = [
         client.get(FEED).content,
         client.get(event_ics_url(event)).content,
@@ -388,11 +400,13 @@ def test_page_feed_and_google_link_name_the_same_instant(client, start):
     event = make_event("Copyright Basics", start=start)
     instant = start.astimezone(UTC)
 
-    page = client.get(event.get_absolute_url()).content.decode()
-    shown = re.search(r'<time datetime="([^"]+)"[^>]*data-end="([^"]+)"', page)
+    page = dom.parse(client.get(event.get_absolute_url()))
+    shown = dom.find_all(page, "time", datetime=True, data_end=True)
     assert shown, "the event page shows no <time datetime=... data-end=...>"
-    assert datetime.fromisoformat(shown[1]) == instant
-    assert datetime.fromisoformat(shown[2]) == instant + timedelta(hours=1)
+    starts = datetime.fromisoformat(dom.attribute(shown[0], "datetime"))
+    ends = datetime.fromisoformat(dom.attribute(shown[0], "data-end"))
+    assert starts == instant
+    assert ends == instant + timedelta(hours=1)
 
     body = client.get(FEED).content
     uid = f"{event.uid}@almanac"
@@ -428,7 +442,19 @@ def test_demo_webinars_import_at_their_eastern_times(client):
             assert reading[uid][0] == event.start
 
 
+def rss_items(response) -> dict[str, dict[str, str]]:
+    """Each RSS item's fields (``description``, ``link``...) by its title."""
+    # Our own feed, not untrusted input.
+    channel = ElementTree.fromstring(response.content).find("channel")  # noqa: S314
+    return {
+        item.findtext("title"): {field.tag: field.text or "" for field in item}
+        for item in channel.iter("item")
+    }
+
+
 def test_rss_lists_upcoming_published_events_in_plain_text(client):
+    """Upcoming published events only (a cancelled one says so in its
+    title); descriptions are plain text, links go to the event page."""
     now = timezone.now()
     make_event(
         "Copyright Basics",
@@ -440,15 +466,50 @@ def test_rss_lists_upcoming_published_events_in_plain_text(client):
     make_event("Called off", start=now + timedelta(days=3), status="cancelled")
 
     response = client.get(reverse("events:feed_rss"))
-    text = response.content.decode()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
-    assert "<title>Copyright Basics</title>" in text
-    assert "<title>Cancelled: Called off</title>" in text
-    assert "Draft" not in text and "Last week" not in text
-    assert "Learn fair use." in text
-    assert "&lt;strong" not in text and "**" not in text
-    assert "https://calendar.example.org/events/copyright-basics" in text
+    items = rss_items(response)
+    assert sorted(items) == ["Cancelled: Called off", "Copyright Basics"]
+    description = items["Copyright Basics"]["description"]
+    assert description.endswith("\n\nLearn fair use.")
+    assert "<strong" not in description and "**" not in description
+    assert items["Copyright Basics"]["link"].startswith(
+        "https://calendar.example.org/events/copyright-basics"
+    )
+
+
+def test_rss_descriptions_are_the_stored_plain_text_not_a_new_rendering(
+    client, monkeypatch
+):
+    """An item's description is the plain copy stored with the event (the
+    one the calendar feed uses too), after the date line; the Markdown is
+    not rendered again to make it."""
+    event = make_event(
+        "Copyright Basics",
+        start=timezone.now() + timedelta(days=2),
+        description="Learn **fair use**.",
+    )
+    # A stored copy that a fresh rendering of the Markdown would not give,
+    # as after a change to how plain text is made, before the next save.
+    stored = "Learn fair use (the stored plain copy)."
+    Event.objects.filter(pk=event.pk).update(description_text=stored)
+    text._sanitized_html.cache_clear()
+    text.plain_text.cache_clear()
+    renders = []
+    real_markdown = text.markdown.markdown
+
+    def counting_markdown(source, **kwargs):
+        renders.append(source)
+        return real_markdown(source, **kwargs)
+
+    monkeypatch.setattr(text.markdown, "markdown", counting_markdown)
+
+    items = rss_items(client.get(reverse("events:feed_rss")))
+    description = items["Copyright Basics"]["description"]
+    assert description.endswith(f"\n\n{stored}")
+    assert "Learn fair use." not in description
+    assert renders == []
+    assert stored in unfold(client.get(FEED).content).decode()
 
 
 def test_an_empty_feed_still_parses(client):

@@ -133,6 +133,8 @@ def test_one_vtimezone_per_zone_in_yearly_rule_form(dst_events):
 
 
 def test_a_utc_event_gets_a_single_standard_part():
+    """An event in UTC gets a VTIMEZONE with one STANDARD part, and parses
+    to the stored instant."""
     event = make_event(start=datetime(2027, 6, 1, 12, tzinfo=UTC), time_zone="UTC")
     body = ical.event_ics(fresh(event))
     zone = icalendar.Calendar.from_ical(body).walk("VTIMEZONE")[0]
@@ -191,6 +193,7 @@ def test_event_properties(settings):
 
 
 def test_location_for_in_person_and_hybrid_events():
+    """LOCATION is the place in person, and "<place> / Online" when hybrid."""
     in_person = make_event(format=Event.Format.IN_PERSON, location="Main Library")
     hybrid = make_event(format=Event.Format.HYBRID, location="Main Library")
     assert vevents(ical.event_ics(fresh(in_person)))[0]["LOCATION"] == "Main Library"
@@ -200,11 +203,14 @@ def test_location_for_in_person_and_hybrid_events():
 
 
 def test_single_event_files_have_no_calendar_level_properties():
+    """One event's file has only PRODID and VERSION at the calendar level."""
     cal = icalendar.Calendar.from_ical(ical.event_ics(fresh(make_event())))
     assert sorted(cal) == ["PRODID", "VERSION"]
 
 
 def test_feeds_have_calendar_level_properties():
+    """A feed names and describes itself (RFC 7986 and X-WR- forms) and asks
+    to be refreshed every six hours."""
     cal = icalendar.Calendar.from_ical(feed_of([make_event()]))
     assert cal["NAME"] == "Almanac events"
     assert cal["X-WR-CALNAME"] == "Almanac events"
@@ -215,14 +221,21 @@ def test_feeds_have_calendar_level_properties():
     assert "\r\nX-PUBLISHED-TTL:PT6H\r\n" in text
 
 
-def test_the_same_data_gives_the_same_bytes():
+def test_the_same_data_gives_the_same_bytes(clock):
+    """The feed and the single-event file written again a day later, from
+    unchanged data, are the same bytes: nothing (DTSTAMP included) is taken
+    from the clock."""
     event = make_event(start=AROUND_DST[0], categories=[make_category()])
-    first = feed_of([event])
-    assert feed_of([event]) == first
-    assert ical.event_ics(fresh(event)) == ical.event_ics(fresh(event))
+    first_feed = feed_of([event])
+    first_single = ical.event_ics(fresh(event))
+    clock.advance(days=1)
+    assert feed_of([event]) == first_feed
+    assert ical.event_ics(fresh(event)) == first_single
 
 
 def test_a_typo_fix_keeps_the_sequence_and_moving_the_time_raises_it():
+    """A description edit leaves SEQUENCE at 0; moving the time raises it to
+    1, and DTSTAMP never goes back."""
     event = fresh(make_event(start=AROUND_DST[0]))
     event.description = "Fixed a typo."
     event.save()
@@ -240,6 +253,7 @@ def test_a_typo_fix_keeps_the_sequence_and_moving_the_time_raises_it():
 
 
 def test_the_uid_survives_a_slug_change():
+    """A new slug changes the URL, never the UID."""
     event = make_event(slug="old-name")
     before = vevents(ical.event_ics(fresh(event)))[0]["UID"]
     event.slug = "new-name"
@@ -250,6 +264,8 @@ def test_the_uid_survives_a_slug_change():
 
 
 def test_a_cancelled_event_says_so():
+    """Cancelled: STATUS:CANCELLED, "Cancelled: " before the title, and
+    SEQUENCE raised."""
     event = fresh(make_event("Copyright Basics"))
     event.status = Event.Status.CANCELLED
     event.save()
@@ -260,6 +276,7 @@ def test_a_cancelled_event_says_so():
 
 
 def test_a_postponed_event_is_tentative():
+    """Postponed: STATUS:TENTATIVE and "Postponed: " before the title."""
     event = make_event("Copyright Basics", status=Event.Status.POSTPONED)
     vevent = vevents(ical.event_ics(fresh(event)))[0]
     assert vevent["STATUS"] == "TENTATIVE"
@@ -267,6 +284,8 @@ def test_a_postponed_event_is_tentative():
 
 
 def test_the_join_url_is_only_in_the_registrants_file():
+    """The public file and the feed hold no join URL; the registrant's own
+    file has it as CONFERENCE and in the description, and parses right."""
     join = "https://zoom.example/j/123?pwd=secret"
     event = make_event(join_url=join)
     public = [ical.event_ics(fresh(event)), feed_of([event])]
@@ -409,7 +428,6 @@ def test_a_feeds_vevents_are_kept_and_a_change_writes_only_that_event(writes):
     """A feed's VEVENTs are kept in the cache, known by what they are written
     from: building it again writes nothing, and after one event changes
     only that one is written again, with the change in it."""
-    cache.clear()
     events = [make_event(categories=[make_category()]) for _ in range(3)]
     first = cached_feed_of(events)
     assert len(writes) == 3
@@ -430,7 +448,8 @@ def test_a_feeds_vevents_are_kept_and_a_change_writes_only_that_event(writes):
 
 
 def test_a_renamed_category_writes_its_events_again(writes):
-    cache.clear()
+    """Renaming a category writes its events' VEVENTs again, with the new
+    name, and only those."""
     category = make_category("Old name")
     event = make_event(categories=[category])
     assert vevents(cached_feed_of([event]))[0].categories == ["Old name"]

@@ -2,18 +2,24 @@
 nothing they show has changed, never to a signed-in person, and with each
 visitor's own CSRF token."""
 
+import os
 import re
 from datetime import timedelta
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core import mail
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from calendar_site.settings import cache_settings, pages_cache_settings
 from events import page_cache
-from events.models import LearningOutcome
+from events.models import Event, LearningOutcome
 from registrations.models import Registration
 from registrations.services import (
     RegistrationError,
@@ -32,6 +38,13 @@ def page(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def stored_pages(store=None) -> list[str]:
+    """Keys of the pages kept in a local-memory cache (the pages cache by
+    default)."""
+    store = store or page_cache.pages_cache()
+    return [key for key in store._cache if page_cache.PAGE_KEY.format("") in key]
 
 
 def register(event, email):
@@ -176,8 +189,6 @@ def test_signed_in_staff_always_get_a_fresh_page(client):
     client.force_login(staff)
     assert "Draft webinar" in page(client, draft.get_absolute_url())
     # A row changed without a signal: only a page built afresh shows it.
-    from events.models import Event
-
     Event.objects.filter(pk=listed.pk).update(title="Seen by staff at once")
     assert "Seen by staff at once" in page(client, "/events/")
     assert "Seen by staff at once" in page(client, listed.get_absolute_url())
@@ -201,8 +212,6 @@ def test_pages_are_served_at_most_the_configured_time(client, monkeypatch, setti
     make_event("Listed")
     page(client, "/events/")
     # A row changed behind Django's back (no signal), seen once the page ages.
-    from events.models import Event
-
     Event.objects.update(title="Changed quietly")
     assert "Changed quietly" not in page(client, "/events/")
     later = timezone.now() + timedelta(seconds=61)
@@ -213,9 +222,7 @@ def test_pages_are_served_at_most_the_configured_time(client, monkeypatch, setti
 def test_a_lost_marker_means_a_fresh_page(client):
     event = make_event()
     page(client, "/events/")
-    cache.delete(page_cache.CONTENT_KEY)
-    from events.models import Event
-
+    page_cache.pages_cache().delete(page_cache.CONTENT_KEY)
     Event.objects.filter(pk=event.pk).update(title="Renamed quietly")
     assert "Renamed quietly" in page(client, "/events/")
 
@@ -224,8 +231,6 @@ def test_the_page_cache_can_be_turned_off(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     make_event("Listed")
     page(client, "/events/")
-    from events.models import Event
-
     Event.objects.update(title="Changed quietly")
     assert "Changed quietly" in page(client, "/events/")
 
@@ -283,8 +288,212 @@ def test_addresses_with_unknown_parameters_are_built_but_not_stored(client):
     make_event("Listed")
     for n in range(3):
         page(client, f"/events/?utm_source={n}")
-    stored = [key for key in cache._cache if page_cache.PAGE_KEY.format("") in key]
-    assert stored == []
+    assert stored_pages() == []
     page(client, "/events/?q=listed")
-    stored = [key for key in cache._cache if page_cache.PAGE_KEY.format("") in key]
-    assert len(stored) == 1
+    assert len(stored_pages()) == 1
+
+
+# The pages cache apart from the default cache
+
+
+def test_pages_live_in_their_own_cache_apart_from_the_counters(client):
+    """Pages and their markers go to the ``pages`` cache, none to the default
+    one: evicting them (here, clearing that cache) leaves the security
+    counters of the default cache alone, and the next visit builds the page
+    again."""
+    cache.set("almanac:counter", 3)
+    make_event("Listed")
+    page(client, "/events/")
+    assert len(stored_pages()) == 1
+    assert stored_pages(cache) == []
+    assert page_cache.CONTENT_KEY not in str(list(cache._cache))
+
+    page_cache.pages_cache().clear()
+
+    assert cache.get("almanac:counter") == 3
+    assert "Listed" in page(client, "/events/")
+
+
+# A Redis database of its own for these tests (flushed by them).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def one_redis(settings):
+    """Both caches on one Redis database, as the settings put them when
+    PAGES_CACHE_URL is unset. Skipped where no Redis answers."""
+    default = cache_settings(REDIS_URL)
+    settings.CACHES = {
+        "default": default,
+        "pages": pages_cache_settings(REDIS_URL, default=default),
+    }
+    try:
+        caches["default"].clear()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    yield caches["default"]._cache.get_client(write=True)
+    caches["default"].clear()
+
+
+def test_on_one_redis_pages_keep_out_of_the_counters_keys(
+    one_redis, client, django_assert_num_queries
+):
+    """Sharing a Redis with the counters, pages and markers are kept under a
+    prefix of their own, and work as with the local-memory cache (served
+    again without a query, new seats at once); dropping every page key, as
+    an eviction would, leaves the counters and only costs a rebuild."""
+    cache.set("almanac:counter", 3)
+    event = make_event(capacity=10)
+    url = event.get_absolute_url()
+    page(client, url)
+    with django_assert_num_queries(0):
+        page(client, url)
+    register(event, "a@example.org")
+    assert "There are 9 seats available." in page(client, url)
+
+    page_keys = one_redis.keys("pages:*")
+    assert any(b"almanac:page:" in key for key in page_keys)
+    assert any(key.endswith(page_cache.CONTENT_KEY.encode()) for key in page_keys)
+    one_redis.delete(*page_keys)
+
+    assert cache.get("almanac:counter") == 3
+    assert "There are 9 seats available." in page(client, url)
+
+
+# A cache that fails
+
+
+@pytest.fixture
+def pages_cache_down(settings):
+    """The pages cache is a Redis that does not answer: nothing listens on
+    port 1, so every read and write raises ConnectionError."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+
+
+def test_a_cache_error_after_the_commit_keeps_the_registration_and_its_email(
+    pages_cache_down, caplog
+):
+    """Moving the seat markers fails once the registration has committed: the
+    service still returns the registration, its confirmation is sent (the
+    email's callback runs after the failed one), and the failure is logged.
+    (``register_for_event`` is a durable transaction of its own, so no outer
+    ``atomic``: its commit runs the callbacks, as in production.)"""
+    event = make_event(capacity=10)
+
+    result = register_for_event(
+        event_id=event.pk, name="Reader", email="reader@example.org"
+    )
+
+    assert result.created
+    registration = Registration.objects.get(pk=result.registration.pk)
+    assert registration.status == Registration.Status.CONFIRMED
+    assert [message.to for message in mail.outbox] == [["reader@example.org"]]
+    assert "Could not move the page cache markers" in caplog.text
+
+
+def test_a_registration_posted_while_the_cache_is_down_gets_its_page_and_email(
+    pages_cache_down, client
+):
+    """The member who registers through the form is sent on to their result
+    page, not shown an error, and gets their email; the event page itself
+    is built afresh, without the cache."""
+    event = make_event(capacity=5)
+    assert "There are 5 seats available." in page(client, event.get_absolute_url())
+
+    response = client.post(
+        reverse("registrations:register", kwargs={"slug": event.slug}),
+        {"name": "Reader", "email": "reader@example.org"},
+    )
+
+    assert response.status_code == 302
+    assert Registration.objects.filter(email="reader@example.org").exists()
+    assert [message.to for message in mail.outbox] == [["reader@example.org"]]
+    assert "There are 4 seats available." in page(client, event.get_absolute_url())
+
+
+def test_staff_edits_and_deletes_save_while_the_cache_is_down(pages_cache_down, caplog):
+    """Moving the content marker (inside the transaction and after it) and
+    the seat markers of a deleted registration fail and are logged; the edit
+    and the delete are saved all the same."""
+    event = make_event("Old title", capacity=5)
+    result = register(event, "a@example.org")
+
+    event.title = "New title"
+    event.save()
+    Registration.objects.get(pk=result.registration.pk).delete()
+
+    assert Event.objects.get(pk=event.pk).title == "New title"
+    assert not Registration.objects.exists()
+    assert "Could not move the page cache markers" in caplog.text
+
+
+# Pages never stored
+
+
+def counted_view(respond):
+    """A view under the page cache, with the list of requests it was built
+    for; ``respond(request)`` makes its response."""
+    builds = []
+
+    @page_cache.cached_page(page_cache.no_seats)
+    def view(request):
+        builds.append(request)
+        return respond(request)
+
+    return view, builds
+
+
+def test_a_page_for_anyone_is_built_once_and_served_again(rf):
+    """The control for the tests below: a plain page is built for the first
+    visitor and served to the second from the cache."""
+    view, builds = counted_view(lambda request: HttpResponse("For anyone"))
+    view(rf.get("/events/"))
+    assert view(rf.get("/events/")).content == b"For anyone"
+    assert len(builds) == 1
+
+
+def test_a_page_built_with_a_real_csrf_token_is_never_stored(rf):
+    """A view (or a template's ``{% csrf_token %}``) that asked for the
+    visitor's own token put it in the page: the next visitor must get a page
+    of their own, never the first visitor's token."""
+    view, builds = counted_view(
+        lambda request: HttpResponse(f"token={get_token(request)}")
+    )
+    first = view(rf.get("/events/")).content
+    second = view(rf.get("/events/")).content
+    assert len(builds) == 2
+    assert first != second
+
+
+def with_header(name: str, value: str):
+    def respond(request):
+        response = HttpResponse("For one visitor")
+        response[name] = value
+        return response
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    "respond",
+    [
+        pytest.param(with_header("Cache-Control", "private"), id="private"),
+        pytest.param(with_header("Cache-Control", "max-age=0, no-store"), id="store"),
+        pytest.param(with_header("Cache-Control", "No-Cache"), id="no-cache"),
+        pytest.param(with_header("Vary", "Accept-Encoding, *"), id="vary-star"),
+    ],
+)
+def test_a_page_marked_private_or_uncacheable_is_never_stored(rf, respond):
+    """A response that says it is for one visitor (``private``), for no
+    cache (``no-store``, ``no-cache``) or varies on anything (``Vary: *``)
+    is built again for each visitor."""
+    view, builds = counted_view(respond)
+    view(rf.get("/events/"))
+    view(rf.get("/events/"))
+    assert len(builds) == 2

@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connections
 
 from registrations import services
+from registrations.services import locking
 
 TOKEN_IN_LINK = re.compile(r"/registrations/([A-Za-z0-9_-]{20,})/")
 
@@ -67,3 +68,21 @@ def race(jobs):
     for thread in threads:
         thread.join(timeout=120)
     return results
+
+
+def widen_after_counting(monkeypatch, wait) -> list:
+    """Call ``wait()`` right after each seat count the services make (the
+    count that registering, cancelling, promoting and a capacity change all
+    run under the event lock), to hold the decision open where a race would
+    slip in. Returns the list of counts taken, to show the seam was used."""
+    count = locking.read_seat_counts
+    counted = []
+
+    def count_then_wait(*args, **kwargs):
+        counts = count(*args, **kwargs)
+        counted.append(counts)
+        wait()
+        return counts
+
+    monkeypatch.setattr(locking, "read_seat_counts", count_then_wait)
+    return counted

@@ -1,9 +1,12 @@
 """The last seats, raced for by real threads on PostgreSQL.
 
 SQLite has no row locks (it serializes whole transactions), so these run only
-where DATABASE_URL points at PostgreSQL, as in CI.
+where DATABASE_URL points at PostgreSQL, as in CI. Each race holds every
+decision open right after the seat count the services really run
+(``widen_after_counting``); the control takes the lock away and overbooks.
 """
 
+import threading
 import time
 
 import pytest
@@ -13,9 +16,10 @@ from events.models import Event
 from registrations import services
 from registrations.models import Registration
 from registrations.selectors import with_waitlist_positions
+from registrations.services import locking
 from tests.builders import make_event
 
-from .conftest import race
+from .conftest import race, widen_after_counting
 
 pytestmark = [
     pytest.mark.postgres,
@@ -31,18 +35,11 @@ RACERS = 40
 SEATS = 10
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def slow_counting(monkeypatch):
     """Hold each decision open a moment after counting seats, so that
     without the lock every racer would count before anyone writes."""
-    count = services._seat_counts
-
-    def count_slowly(event):
-        counts = count(event)
-        time.sleep(0.02)
-        return counts
-
-    monkeypatch.setattr(services, "_seat_counts", count_slowly)
+    return widen_after_counting(monkeypatch, lambda: time.sleep(0.02))
 
 
 def registration_job(event, n):
@@ -59,12 +56,13 @@ def counts(event):
     )
 
 
-def test_forty_racers_ten_seats_and_a_waitlist():
+def test_forty_racers_ten_seats_and_a_waitlist(slow_counting):
     """40 simultaneous registrations for 10 seats: exactly 10 confirmed and 30
     waitlisted, at positions 1 to 30 in the order they got the lock."""
     event = make_event(capacity=SEATS, waitlist_enabled=True)
     results = race([registration_job(event, n) for n in range(RACERS)])
     assert all(isinstance(r, services.RegistrationResult) for r in results), results
+    assert len(slow_counting) == RACERS
     assert counts(event) == (SEATS, RACERS - SEATS)
     waiting = with_waitlist_positions(
         Registration.objects.filter(event=event, status=Status.WAITLISTED)
@@ -77,20 +75,23 @@ def test_forty_racers_ten_seats_and_a_waitlist():
     assert max(confirmed_ids) < min(r.pk for r in waiting)
 
 
-def test_forty_racers_ten_seats_no_waitlist():
+def test_forty_racers_ten_seats_no_waitlist(slow_counting):
     """Without a waiting list: exactly 10 confirmed, 30 told the event is full."""
     event = make_event(capacity=SEATS, waitlist_enabled=False)
     results = race([registration_job(event, n) for n in range(RACERS)])
     refused = [r for r in results if isinstance(r, services.RegistrationError)]
+    assert len(slow_counting) == RACERS
     assert len(refused) == RACERS - SEATS
     assert {r.code for r in refused} == {"full"}
     assert counts(event) == (SEATS, 0)
 
 
-def test_concurrent_cancellations_and_registrations_never_exceed_capacity():
+def test_concurrent_cancellations_and_registrations_never_exceed_capacity(
+    slow_counting,
+):
     """Ten cancellations (each promoting someone) racing ten new
     registrations and a capacity change end with every seat filled and none
-    over."""
+    over; each of them counted the seats through the slowed count."""
     event = make_event(capacity=SEATS)
     holders = [
         registration_job(event, f"holder{n}")().registration for n in range(SEATS)
@@ -103,24 +104,32 @@ def test_concurrent_cancellations_and_registrations_never_exceed_capacity():
     ]
     jobs += [registration_job(event, f"new{n}") for n in range(SEATS)]
     jobs.append(lambda: services.change_capacity(event_id=event.pk, capacity=SEATS))
+    counted_before = len(slow_counting)
     results = race(jobs)
     assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(slow_counting) - counted_before >= len(jobs)
     confirmed, waitlisted = counts(event)
     assert confirmed == SEATS == Event.objects.get(pk=event.pk).capacity
     assert waitlisted == SEATS
 
 
 def test_without_the_lock_the_same_race_overbooks(monkeypatch):
-    """Control: take the row lock away and the same race confirms more people
-    than there are seats, which is what the tests above would catch."""
+    """Control: replace the lock with a plain read of the event, and hold
+    every racer after counting until all 40 have counted. Each then sees
+    every seat free, so all 40 are confirmed for 10 seats, on every run:
+    what the tests above would catch if the lock went missing."""
 
-    def read_without_locking(event_id=None, *, slug=None):
-        return Event.objects.get(
-            **({"pk": event_id} if slug is None else {"slug": slug})
-        )
+    def read_without_locking(*, event_id=None, slug=None, **_lookups):
+        if slug is not None:
+            return Event.objects.get(slug=slug)
+        return Event.objects.get(pk=event_id)
 
-    monkeypatch.setattr(services, "_lock_event", read_without_locking)
+    monkeypatch.setattr(locking, "lock_event", read_without_locking)
+    everyone_counted = threading.Barrier(RACERS)
+    widen_after_counting(monkeypatch, lambda: everyone_counted.wait(timeout=30))
     event = make_event(capacity=SEATS, waitlist_enabled=True)
-    race([registration_job(event, n) for n in range(RACERS)])
-    confirmed, _waitlisted = counts(event)
-    assert confirmed > SEATS
+
+    results = race([registration_job(event, n) for n in range(RACERS)])
+
+    assert all(isinstance(r, services.RegistrationResult) for r in results), results
+    assert counts(event) == (RACERS, 0)

@@ -6,6 +6,7 @@ from events.demo import load_demo_data
 from events.models import Event
 from registrations.demo import add_demo_registrations
 from registrations.models import OutboundEmail, Registration
+from registrations.selectors import Seats, with_seat_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,8 @@ SEED_SEATS_LEFT = {
 
 
 def seats_left() -> dict[str, int]:
-    return {slug: Event.objects.get(slug=slug).seats_left for slug in SEED_SEATS_LEFT}
+    events = with_seat_counts(Event.objects.filter(slug__in=SEED_SEATS_LEFT))
+    return {event.slug: Seats.of(event).left for event in events}
 
 
 def test_demo_registrations_give_the_seed_seat_figures():

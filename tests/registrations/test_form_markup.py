@@ -5,22 +5,15 @@ to their inputs, and the honeypot out of everyone's way."""
 from html.parser import HTMLParser
 
 import pytest
-from django import forms
-from django.core.cache import cache
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
-from events.widgets import QuickEmailInput, QuickTextarea, QuickTextInput
+from registrations import services
 from tests.builders import make_event
 
 pytestmark = pytest.mark.django_db
 
 FIELDS = ("name", "email", "organization", "accommodation_request")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The rate limit lives in the cache; each test starts with none."""
-    cache.clear()
 
 
 class Element:
@@ -226,19 +219,82 @@ def test_the_honeypot_is_hidden_from_people_and_assistive_technology(client):
     assert button.attrs["value"] == "Register"
 
 
-@pytest.mark.parametrize(
-    ("quick", "stock"),
-    [
-        (QuickTextInput, forms.TextInput),
-        (QuickEmailInput, forms.EmailInput),
-        (QuickTextarea, forms.Textarea),
-    ],
-)
-@pytest.mark.parametrize("value", [None, "", "Ada", 'a "quoted" <b>&amp;</b>', 42])
-def test_quick_widgets_write_what_djangos_templates_write(quick, stock, value):
-    """The widgets written in Python produce Django's own HTML, byte for byte."""
-    attrs = {"class": "form-control", "maxlength": 200, "required": True}
-    extra = {"id": "id_x", "aria-describedby": 'a "b"', "disabled": False}
-    assert quick(attrs=attrs).render("x", value, extra) == stock(attrs=attrs).render(
-        "x", value, extra
+def test_inputs_are_djangos_own_with_bootstraps_classes(client):
+    """Each input is Django's stock widget (type, name, maxlength, required,
+    autocomplete) with Bootstrap's classes, compared as HTML."""
+    html = client.get(make_event(capacity=10).get_absolute_url()).content.decode()
+    assertInHTML(
+        '<input type="text" name="name" maxlength="200" required id="id_name"'
+        ' autocomplete="name" class="textinput form-control">',
+        html,
     )
+    assertInHTML(
+        '<input type="email" name="email" maxlength="254" required id="id_email"'
+        ' autocomplete="email" class="emailinput form-control"'
+        ' aria-describedby="id_email_helptext">',
+        html,
+    )
+    assertInHTML(
+        '<textarea name="accommodation_request" cols="40" rows="3" maxlength="2000"'
+        ' id="id_accommodation_request" class="textarea form-control"'
+        ' aria-describedby="id_accommodation_request_helptext"></textarea>',
+        html,
+    )
+    assertInHTML(
+        '<div class="almanac-hp" aria-hidden="true"><div id="div_id_homepage"'
+        ' class="mb-3"><label for="id_homepage" class="form-label">Leave this'
+        ' field empty</label><input type="text" name="homepage" id="id_homepage"'
+        ' autocomplete="off" tabindex="-1" class="textinput form-control"></div>'
+        "</div>",
+        html,
+    )
+
+
+def test_the_form_posts_to_the_register_url_with_its_token(client):
+    """The form posts to the event's register URL with a CSRF token."""
+    event = make_event(capacity=10)
+    page = event_page(client, event)
+    form = page.one("form", **{"class": "registration-form"})
+    assert form.attrs["method"] == "post"
+    assert form.attrs["action"] == reverse(
+        "registrations:register", kwargs={"slug": event.slug}
+    )
+    assert form in page.control("csrfmiddlewaretoken").ancestors()
+    assert form in page.one("input", type="submit").ancestors()
+
+
+def test_the_button_offers_the_waiting_list_when_every_seat_is_taken(client):
+    """With every seat taken the submit button reads "Join the waiting list",
+    on the page and when a failed POST shows the form again."""
+    event = make_event(capacity=1, waitlist_enabled=True)
+    services.register_for_event(event_id=event.pk, name="P", email="p@example.org")
+    button = event_page(client, event).one("input", type="submit")
+    assert button.attrs["value"] == "Join the waiting list"
+    assert button.attrs["name"] == "register"
+    _status, page = posted_page(client, event, email="nope")
+    assert page.one("input", type="submit").attrs["value"] == "Join the waiting list"
+
+
+def test_the_error_summary_lists_each_error_and_links_to_its_field(client):
+    """After a failed POST an alert at the top of the form, before the first
+    field, sums up the errors: one link per field in error, pointing at its
+    input; no entry for a field without errors; no summary on a fresh form."""
+    event = make_event(capacity=10)
+    assert not event_page(client, event).find(role="alert")
+    _status, page = posted_page(client, event, name="", email="nope")
+    summary = page.one(role="alert")
+    assert "alert-danger" in summary.attrs["class"]
+    form = page.one("form", **{"class": "registration-form"})
+    assert form in summary.ancestors()
+    assert page.elements.index(summary) < page.elements.index(page.control("name"))
+    links = {
+        link.attrs["href"]: words(link.text)
+        for link in page.find("a")
+        if summary in link.ancestors()
+    }
+    assert links == {
+        "#id_name": "Name: This field is required.",
+        "#id_email": "Email: Enter a valid email address.",
+    }
+    heading = next(e for e in page.find("h3") if summary in e.ancestors())
+    assert words(heading.text)

@@ -11,7 +11,12 @@ from events.models import Event
 from registrations import services
 from registrations.emails import enqueue_email
 from registrations.models import OutboundEmail, Registration, hash_token
-from registrations.selectors import get_registration_by_token
+from registrations.selectors import (
+    Seats,
+    get_registration_by_token,
+    with_seat_counts,
+)
+from registrations.services import waitlist
 from tests.builders import make_event
 
 from .conftest import register, sent_to, token_from
@@ -29,6 +34,10 @@ def statuses(event):
     )
 
 
+def seats_left(event) -> int | None:
+    return Seats.of(with_seat_counts(Event.objects.filter(pk=event.pk)).get()).left
+
+
 def test_register_with_seats_left_confirms_and_takes_a_seat():
     """A registration while seats are left is confirmed and uses one seat."""
     event = make_event(capacity=3)
@@ -36,7 +45,7 @@ def test_register_with_seats_left_confirms_and_takes_a_seat():
     assert result.created
     assert result.registration.status == Status.CONFIRMED
     assert result.registration.organization == "Springfield PL"
-    assert Event.objects.get(pk=event.pk).seats_left == 2
+    assert seats_left(event) == 2
 
 
 def test_waitlisted_registrations_do_not_use_seats():
@@ -44,8 +53,7 @@ def test_waitlisted_registrations_do_not_use_seats():
     event = make_event(capacity=1)
     register(event, 1)
     register(event, 2)
-    event.refresh_from_db()
-    assert event.seats_left == 0
+    assert seats_left(event) == 0
     assert statuses(event) == [Status.CONFIRMED, Status.WAITLISTED]
 
 
@@ -147,10 +155,10 @@ def test_cancelled_person_may_register_again():
     assert second.registration.pk != first.pk
 
 
-def test_cancel_promotes_in_the_same_transaction(commit):
+def test_cancel_promotes_in_the_same_transaction(commit, monkeypatch):
     """Cancelling a confirmed seat promotes the earliest waitlisted person in
-    the same transaction: roll it back and neither change happened, and no
-    email went out."""
+    the same transaction: when the promotion fails after writing its row,
+    the cancellation is rolled back with it, and no email went out."""
     event = make_event(capacity=1)
     with commit():
         confirmed = register(event, 1).registration
@@ -160,14 +168,35 @@ def test_cancel_promotes_in_the_same_transaction(commit):
     class Abort(Exception):
         pass
 
-    with commit(), pytest.raises(Abort), transaction.atomic():
-        services.cancel_registration(registration_id=confirmed.pk)
+    def promote_then_fail(registration, *args, **kwargs):
+        email_with_link(registration, *args, **kwargs)
         assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
         raise Abort
+
+    email_with_link = waitlist.email_with_link
+    monkeypatch.setattr(waitlist, "email_with_link", promote_then_fail)
+    with commit(), pytest.raises(Abort):
+        services.cancel_registration(registration_id=confirmed.pk)
 
     assert Registration.objects.get(pk=confirmed.pk).status == Status.CONFIRMED
     assert Registration.objects.get(pk=waiting.pk).status == Status.WAITLISTED
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("service", ["register", "cancel"])
+def test_member_facing_services_refuse_to_run_inside_another_transaction(service):
+    """register_for_event and cancel_registration are durable: inside a
+    caller's transaction they raise instead of letting it hold the event's
+    lock longer, or roll back a change the member was told about."""
+    event = make_event(capacity=1)
+    registration = register(event, 1).registration
+    calls = {
+        "register": lambda: register(event, 2),
+        "cancel": lambda: services.cancel_registration(registration_id=registration.pk),
+    }
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        calls[service]()
+    assert statuses(event) == [Status.CONFIRMED]
 
 
 def emails_queued(callbacks) -> list:

@@ -1,12 +1,9 @@
-"""The statements that every registration and cancellation runs, written for
-speed: the event's row read and locked by plain SQL built once, and a
-cancellation found by its link's token under that lock. They must read what
-the ORM would read and lock what the ORM would lock.
+"""The statements that every registration and cancellation runs: the
+event's row read and locked (by id, by slug, or through a registration), and
+a cancellation found by its link's token under that lock. They must read the
+event whole and lock its row, and only its row.
 """
 
-import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,16 +19,18 @@ from django.utils import timezone
 from events.models import Event
 from registrations import services
 from registrations.models import Registration, hash_token
+from registrations.services import locking
 from tests.builders import make_event
+from tests.subprocess_settings import setting_value
 
-from .conftest import race, register, token_from
+from .conftest import race, register, token_from, widen_after_counting
 
 Status = Registration.Status
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
 def lookups(registration: Registration) -> dict[str, dict]:
-    """Every way ``_lock_event`` can be asked for this registration's event."""
+    """Every way ``lock_event`` can be asked for this registration's event."""
     event = registration.event
     return {
         "pk": {"event_id": event.pk},
@@ -45,8 +44,7 @@ def lookups(registration: Registration) -> dict[str, dict]:
 @pytest.mark.parametrize("by", ["pk", "slug", "registration", "token_hash"])
 def test_the_locked_event_is_the_event_the_orm_reads(by):
     """Each lookup returns the event with every field as the ORM gives it:
-    aware datetimes, a UUID, booleans, numbers (SQLite stores them as text
-    and integers, so this fails without the ORM's converters)."""
+    aware datetimes, a UUID, booleans, numbers."""
     opens = timezone.now() - timedelta(days=1)
     event = make_event(
         capacity=12,
@@ -58,7 +56,7 @@ def test_the_locked_event_is_the_event_the_orm_reads(by):
     registration = register(event, 1).registration
     expected = Event.objects.get(pk=event.pk)
     with transaction.atomic():
-        locked = services._lock_event(**lookups(registration)[by])
+        locked = locking.lock_event(**lookups(registration)[by])
     for field in Event._meta.concrete_fields:
         value = getattr(locked, field.attname)
         assert value == getattr(expected, field.attname), field.name
@@ -84,7 +82,7 @@ def test_the_locked_event_is_the_event_the_orm_reads(by):
 def test_locking_an_event_that_is_not_there_raises_does_not_exist(lookup):
     make_event()
     with transaction.atomic(), pytest.raises(Event.DoesNotExist):
-        services._lock_event(**lookup)
+        locking.lock_event(**lookup)
 
 
 @pytest.mark.django_db
@@ -146,29 +144,23 @@ def test_cancel_needs_exactly_one_of_id_and_token(arguments):
 # The settings
 
 
-def settings_in_subprocess(env: dict, expression: str) -> str:
-    code = (
-        "import os; os.environ['DJANGO_SETTINGS_MODULE']='calendar_site.settings'; "
-        f"from django.conf import settings; print({expression})"
-    )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SECRET_KEY": "x"} | env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
-
-
 def test_postgresql_binds_parameters_on_the_server_and_prepares_statements():
     """A statement repeated on a persistent connection is planned once."""
     url = {"DATABASE_URL": "postgres://almanac@db.example.org:5432/almanac"}
     options = "settings.DATABASES['default']['OPTIONS']"
-    assert settings_in_subprocess(url, f"{options}['server_side_binding']") == "True"
-    assert settings_in_subprocess(url, f"{options}['prepare_threshold']") == "5"
+    assert (
+        setting_value({"SECRET_KEY": "x"} | url, f"{options}['server_side_binding']")
+        == "True"
+    )
+    assert (
+        setting_value({"SECRET_KEY": "x"} | url, f"{options}['prepare_threshold']")
+        == "5"
+    )
     off = url | {"DATABASE_PREPARED_STATEMENTS": "0"}
-    assert settings_in_subprocess(off, f"'prepare_threshold' in {options}") == "False"
+    assert (
+        setting_value({"SECRET_KEY": "x"} | off, f"'prepare_threshold' in {options}")
+        == "False"
+    )
 
 
 # On PostgreSQL, with real row locks
@@ -214,7 +206,7 @@ def test_locking_through_a_registration_locks_the_event_row_only(by):
     event = make_event(capacity=5)
     registration = register(event, 1).registration
     with transaction.atomic():
-        services._lock_event(**lookups(registration)[by])
+        locking.lock_event(**lookups(registration)[by])
         event_lock = in_another_connection(
             lambda: Event.objects.select_for_update(nowait=True).get(pk=event.pk)
         )
@@ -235,21 +227,14 @@ SEATS = 10
 def slow_counting(monkeypatch):
     """Hold each decision open a moment after counting, so that without the
     lock every racer would count before anyone writes."""
-    count = services._seat_counts_and_existing
-
-    def count_slowly(*args, **kwargs):
-        counts = count(*args, **kwargs)
-        time.sleep(0.02)
-        return counts
-
-    monkeypatch.setattr(services, "_seat_counts_and_existing", count_slowly)
+    return widen_after_counting(monkeypatch, lambda: time.sleep(0.02))
 
 
 @on_postgres
-@pytest.mark.usefixtures("slow_counting")
-def test_racers_by_slug_as_the_registration_page_sends_them():
+def test_racers_by_slug_as_the_registration_page_sends_them(slow_counting):
     """The page's path (the event found by its slug in the locking query):
-    exactly the seats confirmed, everyone else on the waiting list."""
+    exactly the seats confirmed, everyone else on the waiting list; each
+    racer went through the slowed count."""
     event = make_event(capacity=SEATS, waitlist_enabled=True)
     results = race(
         [
@@ -263,13 +248,16 @@ def test_racers_by_slug_as_the_registration_page_sends_them():
     registrations = Registration.objects.filter(event=event)
     assert registrations.filter(status=Status.CONFIRMED).count() == SEATS
     assert registrations.filter(status=Status.WAITLISTED).count() == RACERS - SEATS
+    assert len(slow_counting) == RACERS
 
 
 @on_postgres
-@pytest.mark.usefixtures("slow_counting")
-def test_cancellations_by_token_racing_registrations_fill_every_seat_once(commit):
+def test_cancellations_by_token_racing_registrations_fill_every_seat_once(
+    commit, slow_counting
+):
     """Seat holders cancelling through their links while newcomers register:
-    every freed seat goes to the next in line, none is given twice."""
+    every freed seat goes to the next in line, none is given twice; every
+    cancellation and registration went through the slowed count."""
     event = make_event(capacity=SEATS, waitlist_enabled=True)
     tokens = []
     for n in range(SEATS):
@@ -279,8 +267,10 @@ def test_cancellations_by_token_racing_registrations_fill_every_seat_once(commit
     line = [register(event, f"line{n}@example.org").registration for n in range(5)]
     jobs = [lambda t=t: services.cancel_registration(token=t) for t in tokens]
     jobs += [lambda n=n: register(event, f"new{n}@example.org") for n in range(SEATS)]
+    counted_before = len(slow_counting)
     results = race(jobs)
     assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(slow_counting) - counted_before == len(jobs)
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
     assert confirmed.count() == SEATS
     # The five already in line were promoted first, whoever won the races.

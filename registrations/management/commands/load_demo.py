@@ -1,4 +1,6 @@
-"""`manage.py load_demo`: the seed events, the staff groups and a demo login.
+"""`manage.py load_demo`: the seed events and their registrants, the staff
+groups and a demo login. A registrations command, as it fills both the
+catalog and the seats.
 
 Safe to run any number of times: it refreshes what it created before.
 """

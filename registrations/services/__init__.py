@@ -1,0 +1,68 @@
+"""The only code that claims or frees a seat, or changes an event's capacity,
+one module per process, as pretix's ``services`` and Zulip's ``actions``.
+
+Every public function runs in one transaction, locks the event row first
+(``locking``: always that row first, so two of them never deadlock), decides
+from counts read under that lock, writes, and writes its emails to the outbox
+in the same transaction; they are sent after the commit. The member-facing
+ones (``register_for_event``, ``cancel_registration``) are durable: they
+never run inside someone else's transaction, which could hold the lock
+longer or roll back an email the member was told about.
+"""
+
+from .attendance import mark_attended
+from .cancelling import cancel_registration
+from .errors import CAPACITY_BELOW_CONFIRMED, NOT_FOUND, REFUSALS, RegistrationError
+from .event_edits import EventEditResult, save_event_edit
+from .links import new_token
+from .notices import (
+    cancel_event,
+    notify_event_changed,
+    resend_registration_email,
+    send_recording,
+    send_reminders,
+)
+from .purge import (
+    PURGED_EMAIL_PREFIX,
+    PURGED_EMAIL_SUFFIX,
+    PURGED_NOT_SENT,
+    PURGED_REPR,
+    purge_personal_data,
+    registrations_due_for_purge,
+)
+from .registering import (
+    DEFAULT_RESEND_INTERVAL,
+    RegistrationResult,
+    register_for_event,
+    resend_interval,
+)
+from .waitlist import change_capacity, promote_waitlist
+
+__all__ = [
+    "CAPACITY_BELOW_CONFIRMED",
+    "DEFAULT_RESEND_INTERVAL",
+    "NOT_FOUND",
+    "PURGED_EMAIL_PREFIX",
+    "PURGED_EMAIL_SUFFIX",
+    "PURGED_NOT_SENT",
+    "PURGED_REPR",
+    "REFUSALS",
+    "EventEditResult",
+    "RegistrationError",
+    "RegistrationResult",
+    "cancel_event",
+    "cancel_registration",
+    "change_capacity",
+    "mark_attended",
+    "new_token",
+    "notify_event_changed",
+    "promote_waitlist",
+    "purge_personal_data",
+    "register_for_event",
+    "registrations_due_for_purge",
+    "resend_interval",
+    "resend_registration_email",
+    "save_event_edit",
+    "send_recording",
+    "send_reminders",
+]

@@ -1,0 +1,124 @@
+"""Registering: a seat, a place on the waiting list, or a refusal."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events import page_cache
+from events.models import Event
+
+from .. import selectors
+from ..emails import queue_email
+from ..models import Registration, normalize_email
+from . import locking
+from .errors import NOT_FOUND, RegistrationError, refusal
+from .links import email_with_link, new_token, status_email_kind
+
+Status = Registration.Status
+
+# A repeat submission re-sends the person's email, but not more often than this.
+DEFAULT_RESEND_INTERVAL = timedelta(minutes=5)
+
+# Where a registration may go on, or be answered with the existing one.
+DECIDED_UNDER_THE_LOCK = {
+    selectors.OPEN,
+    selectors.WAITLIST,
+    selectors.FULL,
+    selectors.WAITLIST_FULL,
+}
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool
+    # Whether this submission put an email in the outbox (a repeat submission
+    # only does once every few minutes).
+    email_queued: bool
+
+
+def resend_interval() -> timedelta:
+    seconds = getattr(settings, "REGISTRATION_RESEND_INTERVAL", None)
+    return DEFAULT_RESEND_INTERVAL if seconds is None else timedelta(seconds=seconds)
+
+
+def register_for_event(
+    *,
+    event_id: int | None = None,
+    event_slug: str | None = None,
+    name: str,
+    email: str,
+    organization: str = "",
+    accommodation_request: str = "",
+    notify: bool = True,
+) -> RegistrationResult:
+    """Confirm a seat, or a place on the waiting list, or refuse with a reason.
+
+    Someone already registered (same address, any letter case) gets their
+    existing registration back and their email again, at most once every
+    few minutes. ``notify=False`` (staff entering people, demo data) sends
+    nothing; a later resend gives them their link.
+
+    The event is given by ``event_id`` or, from the registration page, by
+    ``event_slug``, so that finding it and locking it is one query.
+    """
+    if (event_id is None) == (event_slug is None):
+        raise TypeError("Give event_id or event_slug.")
+    name, email = name.strip(), email.strip()
+    if not name or "@" not in email:
+        raise RegistrationError(
+            _("Please give your name and email address."), code="invalid"
+        )
+    with transaction.atomic(durable=True):
+        try:
+            event = locking.lock_event(event_id=event_id, slug=event_slug)
+        except Event.DoesNotExist:
+            raise RegistrationError(
+                _("This event does not exist."), code=NOT_FOUND
+            ) from None
+        now = timezone.now()
+        seats = locking.read_seat_counts(event, email_normalized=normalize_email(email))
+        state = selectors.registration_state(
+            event, confirmed=seats.confirmed, waitlisted=seats.waitlisted, now=now
+        )
+        if state.code not in DECIDED_UNDER_THE_LOCK:
+            raise refusal(state.code, event)
+
+        if seats.existing_id is not None:
+            existing = Registration.objects.get(pk=seats.existing_id)
+            existing.event = event
+            due = notify and (
+                existing.last_emailed_at is None
+                or now - existing.last_emailed_at >= resend_interval()
+            )
+            if due:
+                email_with_link(existing, status_email_kind(existing), now)
+            return RegistrationResult(existing, created=False, email_queued=due)
+
+        if not state.accepts_registrations:
+            raise refusal(state.code, event)
+        status = Status.CONFIRMED if state.code == selectors.OPEN else Status.WAITLISTED
+        token, token_hash = new_token()
+        registration = Registration.objects.create(
+            event=event,
+            name=name,
+            email=email,
+            organization=organization.strip(),
+            accommodation_request=accommodation_request.strip(),
+            status=status,
+            token_hash=token_hash,
+            last_emailed_at=now if notify else None,
+        )
+        page_cache.mark_seats_changed(event.slug)
+        if notify:
+            queue_email(
+                registration=registration,
+                kind=status_email_kind(registration),
+                token=token,
+                position=seats.waitlisted + 1 if status == Status.WAITLISTED else None,
+            )
+        return RegistrationResult(registration, created=True, email_queued=notify)
