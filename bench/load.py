@@ -82,15 +82,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_servers(count: int, workers: int, log_dir: Path):
+def gunicorn_servers(count: int, workers: int, log_dir: Path, name: str = ""):
     """``count`` gunicorn servers on loopback, each in its own process group,
-    killed (group and all) on the way out, whatever happened."""
+    killed (group and all) on the way out, whatever happened. Their logs:
+    ``gunicorn-<name or count>-<index>.log`` in ``log_dir``."""
     binary = Path(sys.executable).with_name("gunicorn")
     servers = []
     try:
         for index in range(count):
             port = free_port()
-            log = open(log_dir / f"gunicorn-{count}-{index}.log", "w")  # noqa: SIM115
+            log = open(log_dir / f"gunicorn-{name or count}-{index}.log", "w")  # noqa: SIM115
             process = subprocess.Popen(  # noqa: S603 (our own arguments)
                 [
                     str(binary),
@@ -389,6 +390,38 @@ def check_invariants(events, seats: int, waiting_before, cancelled) -> dict:
     }
 
 
+def warm_up_and_post(
+    jobs, *, warmup, ports, warm_concurrency, concurrency, seconds, session_path
+):
+    """POST ``jobs`` to the servers, after an untimed round of registrations
+    for ``warmup`` in which every worker imports, compiles templates and
+    connects once. Returns ``run_requests``' (results, wall, unsent)."""
+    asyncio.run(
+        run_requests(
+            [
+                (
+                    f"/events/{warmup.slug}/register/",
+                    {"name": "Warm", "email": f"warm{i}@example.org"},
+                )
+                for i in range(warm_concurrency * 6)
+            ],
+            ports=ports,
+            concurrency=warm_concurrency,
+            seconds=seconds,
+            session_path=session_path,
+        )
+    )
+    return asyncio.run(
+        run_requests(
+            jobs,
+            ports=ports,
+            concurrency=concurrency,
+            seconds=seconds,
+            session_path=session_path,
+        )
+    )
+
+
 def scenario(label, *, servers, workers, posts, cancels, concurrency, seconds, logs):
     rng = random.Random(label)
     seats = max(1, posts // EVENTS // 2)  # half confirmed, half waiting
@@ -417,30 +450,14 @@ def scenario(label, *, servers, workers, posts, cancels, concurrency, seconds, l
     connection.close()  # no connection held open across the servers' run
     with gunicorn_servers(servers, workers, logs) as ports:
         session_path = events[0].get_absolute_url()
-        # Untimed: every worker imports, compiles templates and connects once.
-        asyncio.run(
-            run_requests(
-                [
-                    (
-                        f"/events/{warmup.slug}/register/",
-                        {"name": "Warm", "email": f"warm{i}@example.org"},
-                    )
-                    for i in range(servers * workers * 6)
-                ],
-                ports=ports,
-                concurrency=servers * workers,
-                seconds=seconds,
-                session_path=session_path,
-            )
-        )
-        results, wall, unsent = asyncio.run(
-            run_requests(
-                jobs,
-                ports=ports,
-                concurrency=concurrency,
-                seconds=seconds,
-                session_path=session_path,
-            )
+        results, wall, unsent = warm_up_and_post(
+            jobs,
+            warmup=warmup,
+            ports=ports,
+            warm_concurrency=servers * workers,
+            concurrency=concurrency,
+            seconds=seconds,
+            session_path=session_path,
         )
         registered = summarize(
             results, wall, unsent, success=lambda r: "/registered/" in r["location"]

@@ -1,4 +1,5 @@
-"""Run the whole benchmark and print one table: ``python -m bench.run [--quick]``.
+"""Run the whole benchmark and print one table: ``python -m bench.run [--quick]``
+(``--only pages|load|rush``, repeatable, runs only those parts).
 
 Each part runs in a process of its own, on a database of its own (see
 ``bench.db``), so settings, caches and memory figures never leak from one
@@ -30,13 +31,22 @@ MODES = {
         "reps": 200,
         "seconds": 4.0,
         "load": {"posts": 2000, "cancels": 500, "concurrency": 64, "seconds": 120},
+        "rush": {"posts": 2000, "seats": 100, "concurrency": 128, "seconds": 120},
     },
     "quick": {
         "sizes": ("small", "medium"),
         "reps": 10,
         "seconds": 0.2,
         "load": {"posts": 200, "cancels": 40, "concurrency": 64, "seconds": 15},
+        "rush": {"posts": 400, "seats": 100, "concurrency": 128, "seconds": 15},
     },
+}
+# The parts ``--only`` can pick: the pages at each data size, the registration
+# load across 20 events, the hot-event rush on one.
+PARTS = ("pages", "load", "rush")
+HTTP_PARTS = {
+    "load": ("bench.load", "registration under load (gunicorn, one then two servers)"),
+    "rush": ("bench.rush", "hot-event rush (gunicorn, one then two servers)"),
 }
 
 
@@ -47,6 +57,33 @@ def run_python(args: list[str], *, env: dict, what: str) -> None:
     print(
         f"  done in {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True
     )
+
+
+def http_part(part: str, *, plan: dict, base: str, env: dict, args, scratch) -> dict:
+    """Run ``bench.load`` or ``bench.rush`` on a database of its own; its
+    figures, or why it was skipped."""
+    if part not in args.only:
+        return {"skipped": "not selected (--only)"}
+    if args.no_load:
+        return {"skipped": "--no-load"}
+    if not db.is_postgres(base):
+        return {"skipped": "needs PostgreSQL: set DATABASE_URL"}
+    module, what = HTTP_PARTS[part]
+    RESULTS.mkdir(exist_ok=True)
+    url = db.database_url(part, base)
+    db.recreate(url)
+    out = Path(scratch) / f"{part}.json"
+    try:
+        run_python(
+            ["-m", module, "--out", str(out)]
+            + [f"--{key}={value}" for key, value in plan[part].items()],
+            env={**env, "DATABASE_URL": url, "BENCH_LOG_DIR": str(RESULTS)},
+            what=what,
+        )
+    finally:
+        if not args.keep:
+            db.drop(url)
+    return json.loads(out.read_text())
 
 
 def static_is_stale() -> bool:
@@ -77,9 +114,18 @@ def database_version(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small data, short run")
-    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load")
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the HTTP load and the rush"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="run only this part (repeatable): pages, load or rush",
+    )
     args = parser.parse_args()
+    args.only = args.only or list(PARTS)
     mode = "quick" if args.quick else "full"
     plan = MODES[mode]
     started = time.perf_counter()
@@ -120,7 +166,7 @@ def main() -> None:
                 env=static_env,
                 what="collectstatic (manifest storage, as in production)",
             )
-        for size in plan["sizes"]:
+        for size in plan["sizes"] if "pages" in args.only else ():
             url = db.database_url(size, base)
             db.recreate(url)
             out = Path(scratch) / f"{size}.json"
@@ -138,27 +184,10 @@ def main() -> None:
                     db.drop(url)
             result["sizes"][size] = json.loads(out.read_text())
 
-        if args.no_load:
-            result["load"] = {"skipped": "--no-load"}
-        elif not db.is_postgres(base):
-            result["load"] = {"skipped": "needs PostgreSQL: set DATABASE_URL"}
-        else:
-            RESULTS.mkdir(exist_ok=True)
-            url = db.database_url("load", base)
-            db.recreate(url)
-            out = Path(scratch) / "load.json"
-            load = plan["load"]
-            try:
-                run_python(
-                    ["-m", "bench.load", "--out", str(out)]
-                    + [f"--{key}={value}" for key, value in load.items()],
-                    env={**env, "DATABASE_URL": url, "BENCH_LOG_DIR": str(RESULTS)},
-                    what="registration under load (gunicorn, one then two servers)",
-                )
-            finally:
-                if not args.keep:
-                    db.drop(url)
-            result["load"] = json.loads(out.read_text())
+        for part in HTTP_PARTS:
+            result[part] = http_part(
+                part, plan=plan, base=base, env=env, args=args, scratch=scratch
+            )
 
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["targets"] = evaluate(result)

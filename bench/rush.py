@@ -1,0 +1,208 @@
+"""A hot-event rush, over HTTP: ``python -m bench.rush --out FILE``.
+
+Everyone wants the same event: 2,000 registration POSTs (all different
+addresses) for one event with 100 seats and a waiting list without a cap,
+from 128 clients at once, so every request waits for the one event lock.
+The same servers, settings and client as ``bench.load`` (gunicorn with the
+production settings, PostgreSQL, Redis as the shared cache, emails written
+to the outbox and never sent); once with one server, once with two sharing
+the database, each run on an event of its own.
+
+Afterwards the database is checked: exactly the seats confirmed, never more;
+everyone else on the waiting list (one row per POST answered, so 2,000 - 100
+when all are: nobody lost or counted twice); the positions the app gives them
+1..N in order of arrival, without gaps or repeats; and the positions their
+emails told them the same.
+"""
+
+import argparse
+import json
+import os
+import re
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+# bench.load sets the production environment and Django up on import, before
+# the models below are imported.
+from bench.load import (
+    PRODUCTION_ENV,
+    REDIS_URL,
+    gunicorn_servers,
+    summarize,
+    warm_up_and_post,
+)
+from events.models import Event
+from registrations.models import OutboundEmail, Registration
+
+# The position as the waiting-list email words it ("... at position 12.").
+TOLD_POSITION = re.compile(r"at position (\d+)")
+
+
+def make_event(label: str, seats: int) -> Event:
+    start = timezone.now() + timedelta(days=30)
+    return Event.objects.create(
+        title=f"Hot event {label}",
+        slug=f"rush-{label}",
+        description="Everyone wants a seat at this one.",
+        start=start,
+        end=start + timedelta(hours=1),
+        is_published=True,
+        capacity=seats,
+        waitlist_enabled=True,
+        waitlist_limit=None,  # no cap: every POST gets a seat or a place
+        join_url="https://meet.example.org/j/1",
+    )
+
+
+def told_positions(waiting: list[int]) -> list[int] | None:
+    """The position each waitlisted registrant (``waiting``, in order of
+    arrival) was told in their email; None when the email no longer says it
+    in words this finds (then only the app's own positions are checked)."""
+    told = {}
+    for registration_id, body in OutboundEmail.objects.filter(
+        registration_id__in=waiting, kind=OutboundEmail.Kind.WAITLISTED
+    ).values_list("registration_id", "body_text"):
+        match = TOLD_POSITION.search(body)
+        if match:
+            told[registration_id] = int(match.group(1))
+    if not told:
+        return None
+    return [told.get(pk, 0) for pk in waiting]
+
+
+def check_rush(event: Event, *, seats: int, posts: int, registered: int) -> dict:
+    """Read back from the database what must hold after the rush.
+
+    ``registered``: the POSTs answered with the result page. All addresses
+    differ, so each is one row: the first ``seats`` confirmed, the rest
+    waitlisted (2,000 - 100 when every POST was sent and answered; a POST
+    left unsent at the deadline shows in the rate, not here)."""
+    statuses = dict.fromkeys(("confirmed", "waitlisted", "cancelled"), 0)
+    for status in Registration.objects.filter(event=event).values_list(
+        "status", flat=True
+    ):
+        statuses[status] = statuses.get(status, 0) + 1
+    waiting = list(
+        Registration.objects.filter(event=event, status="waitlisted").order_by("pk")
+    )
+    # The app's own figure, as the manage page and the admin show it.
+    positions = [registration.waitlist_position for registration in waiting]
+    expected_positions = list(range(1, len(waiting) + 1))
+    told = told_positions([registration.pk for registration in waiting])
+    expected_confirmed = min(seats, registered)
+    expected_waitlisted = registered - expected_confirmed
+    positions_ok = positions == expected_positions
+    told_ok = None if told is None else told == expected_positions
+    rows = sum(statuses.values())
+    consistent = (
+        rows == registered
+        and statuses["confirmed"] == expected_confirmed
+        and statuses["waitlisted"] == expected_waitlisted
+        and positions_ok
+        and told_ok is not False
+    )
+    return {
+        "seats": seats,
+        "posts": posts,
+        "registered": registered,
+        "rows": rows,
+        "confirmed": statuses["confirmed"],
+        "waitlisted": statuses["waitlisted"],
+        "other_statuses": rows - statuses["confirmed"] - statuses["waitlisted"],
+        "overbooked": max(statuses["confirmed"] - seats, 0),
+        "expected_waitlisted": expected_waitlisted,
+        "waitlist_positions_ok": positions_ok,
+        "told_positions_ok": told_ok,
+        "waitlist_consistent": consistent,
+    }
+
+
+def rush(label, *, servers, workers, posts, seats, concurrency, seconds, logs):
+    event = make_event(label, seats)
+    path = f"/events/{event.slug}/register/"
+    jobs = [
+        (
+            path,
+            {
+                "name": f"Fan {i}",
+                "email": f"fan{i}.{label}@lib{i % 13}.example.org",
+                "organization": "Springfield Public Library",
+                "accommodation_request": "",
+                "homepage": "",  # the honeypot stays empty
+            },
+        )
+        for i in range(posts)
+    ]
+    warmup = Event.objects.create(
+        title=f"Hot event {label} warm-up",
+        slug=f"rush-{label}-warmup",
+        start=event.start,
+        end=event.end,
+        is_published=True,
+    )
+    connection.close()  # no connection held open across the servers' run
+    with gunicorn_servers(servers, workers, logs, name=f"rush-{label}") as ports:
+        results, wall, unsent = warm_up_and_post(
+            jobs,
+            warmup=warmup,
+            ports=ports,
+            warm_concurrency=servers * workers,
+            concurrency=concurrency,
+            seconds=seconds,
+            session_path=event.get_absolute_url(),
+        )
+    registered = summarize(
+        results, wall, unsent, success=lambda r: "/registered/" in r["location"]
+    )
+    return {
+        "servers": servers,
+        "workers_per_server": workers,
+        "concurrency": concurrency,
+        "register": registered,
+        "invariants": check_rush(
+            event, seats=seats, posts=posts, registered=registered["succeeded"]
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--seats", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("The rush benchmark needs PostgreSQL (DATABASE_URL).")
+    cores = os.cpu_count() or 1
+    logs = Path(os.environ.get("BENCH_LOG_DIR") or tempfile.gettempdir())
+    call_command("migrate", verbosity=0, interactive=False)
+    common = {
+        "posts": args.posts,
+        "seats": args.seats,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "logs": logs,
+    }
+    result = {
+        "tasks_backend": PRODUCTION_ENV["TASKS_BACKEND"],
+        "cache": REDIS_URL,
+        "conn_max_age": PRODUCTION_ENV["CONN_MAX_AGE"],
+        "posts": args.posts,
+        "seats": args.seats,
+        "concurrency": args.concurrency,
+        "one_server": rush("one", servers=1, workers=2 * cores + 1, **common),
+        "two_servers": rush("two", servers=2, workers=cores + 1, **common),
+    }
+    with open(args.out, "w") as file:
+        json.dump(result, file, indent=2)
+
+
+if __name__ == "__main__":
+    main()
