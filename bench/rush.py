@@ -3,10 +3,10 @@
 Everyone wants the same event: 2,000 registration POSTs (all different
 addresses) for one event with 100 seats and a waiting list without a cap,
 from 128 clients at once, so every request waits for the one event lock.
-The same servers, settings and client as ``bench.load`` (gunicorn with the
-production settings, PostgreSQL, Redis as the shared cache, emails written
-to the outbox and never sent); once with one server, once with two sharing
-the database, each run on an event of its own.
+The same servers, settings and client as ``bench.load`` (``bench.servers``:
+gunicorn with the production settings, PostgreSQL, Redis as the shared
+cache, emails written to the outbox and never sent); once with one server,
+once with two sharing the database, each run on an event of its own.
 
 Afterwards the database is checked: exactly the seats confirmed, never more;
 everyone else on the waiting list (one row per POST answered, so 2,000 - 100
@@ -15,24 +15,16 @@ when all are: nobody lost or counted twice); the positions the app gives them
 emails told them the same.
 """
 
-import argparse
-import json
-import os
 import re
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-# bench.load sets the production environment and Django up on import, before
-# the models below are imported.
-from bench.load import (
-    PRODUCTION_ENV,
-    REDIS_URL,
+# Sets the production environment and Django up, before any model import.
+from bench.servers import (
     gunicorn_servers,
+    run_scenario,
     summarize,
     warm_up_and_post,
 )
@@ -171,37 +163,22 @@ def rush(label, *, servers, workers, posts, seats, concurrency, seconds, logs):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--posts", type=int, default=2000)
-    parser.add_argument("--seats", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=128)
-    parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        raise SystemExit("The rush benchmark needs PostgreSQL (DATABASE_URL).")
-    cores = os.cpu_count() or 1
-    logs = Path(os.environ.get("BENCH_LOG_DIR") or tempfile.gettempdir())
-    call_command("migrate", verbosity=0, interactive=False)
-    common = {
-        "posts": args.posts,
-        "seats": args.seats,
-        "concurrency": args.concurrency,
-        "seconds": args.seconds,
-        "logs": logs,
-    }
-    result = {
-        "tasks_backend": PRODUCTION_ENV["TASKS_BACKEND"],
-        "cache": REDIS_URL,
-        "conn_max_age": PRODUCTION_ENV["CONN_MAX_AGE"],
-        "posts": args.posts,
-        "seats": args.seats,
-        "concurrency": args.concurrency,
-        "one_server": rush("one", servers=1, workers=2 * cores + 1, **common),
-        "two_servers": rush("two", servers=2, workers=cores + 1, **common),
-    }
-    with open(args.out, "w") as file:
-        json.dump(result, file, indent=2)
+    run_scenario(
+        rush,
+        description=__doc__,
+        what="rush",
+        options=[
+            ("posts", 2000),
+            ("seats", 100),
+            ("concurrency", 128),
+            ("seconds", 120.0),
+        ],
+        result=lambda args: {
+            "posts": args.posts,
+            "seats": args.seats,
+            "concurrency": args.concurrency,
+        },
+    )
 
 
 if __name__ == "__main__":

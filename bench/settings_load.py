@@ -14,7 +14,7 @@ from calendar_site.settings import *  # noqa: F403
 # minutes by default) would refuse all but the first ten POSTs. It stays on,
 # counted in Redis on every POST, just high enough never to trigger.
 REGISTRATION_RATE_LIMIT = "1000000/600"
-# Collected by bench.load with these settings; never the project's own dir.
+# Collected by bench.run with these settings; never the project's own dir.
 STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT") or os.path.join(
     tempfile.gettempdir(), "almanac_bench_static"
 )
