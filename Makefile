@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 
-.PHONY: run test format serve worker bench bench-quick clean
+.PHONY: run test test-tools format serve worker bench bench-quick clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -41,7 +41,29 @@ $(NODE_STAMP): package.json
 		echo "npm not found: the ical.js and axe-core tests will be skipped."; \
 	fi
 
-test: $(STAMP) $(NODE_STAMP)
+# Programs from Debian that some tests run: nginx in front of gunicorn (the
+# slow-client test, with openssl for its certificate) and chromium (the
+# browser tests). Installed when missing if we may (root, with apt-get);
+# otherwise those tests are skipped, and say why.
+TEST_TOOLS := nginx:/usr/sbin/nginx openssl:/usr/bin/openssl chromium:/usr/bin/chromium
+test-tools:
+	@missing=""; \
+	for tool in $(TEST_TOOLS); do \
+		command -v "$${tool%%:*}" >/dev/null 2>&1 || [ -x "$${tool#*:}" ] \
+			|| missing="$$missing $${tool%%:*}"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing$$missing for the tests that need them (apt-get)."; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $$missing >/dev/null; } \
+			|| echo "Could not install$$missing: the tests that need them will be skipped."; \
+	else \
+		echo "Not installed:$$missing (apt-get install$$missing, as root): the tests that need them will be skipped."; \
+	fi
+
+test: $(STAMP) $(NODE_STAMP) test-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings

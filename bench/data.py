@@ -30,6 +30,7 @@ from events.models import (
     Presenter,
     Series,
 )
+from events.search import refresh_search_names
 from events.text import plain_text
 from registrations.models import Registration
 
@@ -269,6 +270,8 @@ def generate(size: Size, *, seed: int = 2026, now: datetime | None = None) -> di
         insert(through, links)
         insert(EventPresenter, slots)
         insert(LearningOutcome, outcomes)
+        # Written in bulk, without signals: the names searched, in one UPDATE.
+        refresh_search_names(Event.objects.values("pk"))
         registrations = _registrations(rng, size, events, now)
         insert(Registration, registrations)
     return {

@@ -1,4 +1,4 @@
-"""The targets of issues 6 and 10, checked against the figures, and the
+"""The targets of issues 6, 10 and 11, checked against the figures, and the
 printed table."""
 
 MAX_QUERIES = 10
@@ -11,6 +11,12 @@ RUSH_PER_SECOND = 180
 FEED_COLD_SECONDS = 1.5
 FEED_MEMORY_MB = 150
 NOT_MODIFIED_MS = 5
+# Pages over HTTP with the cache unreachable (bench.cache_down), as a share
+# of the same with Redis up: slower, built from the database, never failing.
+# A page built uncached costs about ten times one served from Redis, so a
+# tenth is what an outage should cost; a cache call that waited for its
+# timeout on every request (no circuit breaker) would bring it near zero.
+CACHE_DOWN_RATIO = 0.08
 
 
 def _sizes(result) -> tuple[str, str]:
@@ -105,7 +111,11 @@ def evaluate(result) -> list[dict]:
                 "ok": run["invariants"]["ok"],
             },
         ]
-    return targets + rush_targets(result.get("rush", {}))
+    return [
+        *targets,
+        *rush_targets(result.get("rush", {})),
+        *cache_down_targets(result.get("cache_down", {})),
+    ]
 
 
 def rush_checks(run: dict) -> list[tuple[str, bool]]:
@@ -132,6 +142,24 @@ def rush_targets(rush: dict) -> list[dict]:
         for key in ("one_server", "two_servers")
         if key in rush
         for target, ok in rush_checks(rush[key])
+    ]
+
+
+def cache_down_checks(run: dict) -> list[tuple[str, bool]]:
+    """(target, met) for the pages with the cache unreachable: their rate as
+    a share of the same with Redis up, and no 5xx with it down."""
+    return [
+        (f"pages/s ≥{CACHE_DOWN_RATIO}x Redis up", run["ratio"] >= CACHE_DOWN_RATIO),
+        ("zero 5xx", run["down"]["http_5xx"] == 0),
+    ]
+
+
+def cache_down_targets(run: dict) -> list[dict]:
+    if "down" not in run:
+        return []
+    return [
+        {"what": f"cache down: {target}", "ok": ok}
+        for target, ok in cache_down_checks(run)
     ]
 
 
@@ -194,6 +222,7 @@ def render(result) -> str:
         out += _pages_section(result)
     out += _load_section(result.get("load") or {"skipped": "not run"})
     out += _rush_section(result.get("rush") or {"skipped": "not run"})
+    out += _cache_down_section(result.get("cache_down") or {"skipped": "not run"})
     targets = result["targets"]
     missed = [t["what"] for t in targets if not t["ok"]]
     out += [
@@ -413,5 +442,41 @@ def _rush_section(rush: dict) -> list[str]:
             rows,
             "lrrrrrrrrll",
         )
+    )
+    return out
+
+
+def _cache_down_section(run: dict) -> list[str]:
+    out = ["", "Pages with the cache unreachable (gunicorn, one server, PostgreSQL)"]
+    if "skipped" in run:
+        return [*out, f"skipped: {run['skipped']}"]
+    out.append(
+        f"GETs of {', '.join(run['paths'])} in turn at concurrency "
+        f"{run['concurrency']}, {run['events']:,} events; CACHE_URL at Redis, then "
+        "at a port where nothing listens."
+    )
+    rows = [
+        [
+            label,
+            leg["cache_url"],
+            f"{leg['succeeded']}/{leg['sent']}",
+            f"{leg['per_second']:.1f}",
+            _ms(leg["p50_ms"]),
+            _ms(leg["p95_ms"]),
+            leg["http_5xx"],
+        ]
+        for label, leg in (("Redis up", run["up"]), ("cache down", run["down"]))
+    ]
+    out.append(
+        _table(
+            ["cache", "CACHE_URL", "200/sent", "pages/s", "p50 ms", "p95 ms", "5xx"],
+            rows,
+            "llrrrrr",
+        )
+    )
+    checks = cache_down_checks(run)
+    out.append(
+        f"down/up: {run['ratio']:.2f}x; "
+        + "; ".join(f"{_mark(ok)} {target}" for target, ok in checks)
     )
     return out

@@ -1,5 +1,5 @@
 """Run the whole benchmark and print one table: ``python -m bench.run [--quick]``
-(``--only pages|load|rush``, repeatable, runs only those parts).
+(``--only pages|load|rush|cache_down``, repeatable, runs only those parts).
 
 Each part runs in a process of its own, on a database of its own (see
 ``bench.db``), so settings, caches and memory figures never leak from one
@@ -32,6 +32,7 @@ MODES = {
         "seconds": 4.0,
         "load": {"posts": 2000, "cancels": 500, "concurrency": 64, "seconds": 120},
         "rush": {"posts": 2000, "seats": 100, "concurrency": 128, "seconds": 120},
+        "cache_down": {"size": "medium", "concurrency": 16, "seconds": 10},
     },
     "quick": {
         "sizes": ("small", "medium"),
@@ -39,14 +40,17 @@ MODES = {
         "seconds": 0.2,
         "load": {"posts": 200, "cancels": 40, "concurrency": 64, "seconds": 15},
         "rush": {"posts": 400, "seats": 100, "concurrency": 128, "seconds": 15},
+        "cache_down": {"size": "small", "concurrency": 16, "seconds": 3},
     },
 }
 # The parts ``--only`` can pick: the pages at each data size, the registration
-# load across 20 events, the hot-event rush on one.
-PARTS = ("pages", "load", "rush")
+# load across 20 events, the hot-event rush on one, the pages with the cache
+# unreachable against the same with Redis up.
+PARTS = ("pages", "load", "rush", "cache_down")
 HTTP_PARTS = {
     "load": ("bench.load", "registration under load (gunicorn, one then two servers)"),
     "rush": ("bench.rush", "hot-event rush (gunicorn, one then two servers)"),
+    "cache_down": ("bench.cache_down", "pages with the cache up, then down (gunicorn)"),
 }
 
 
@@ -60,8 +64,8 @@ def run_python(args: list[str], *, env: dict, what: str) -> None:
 
 
 def http_part(part: str, *, plan: dict, base: str, env: dict, args, scratch) -> dict:
-    """Run ``bench.load`` or ``bench.rush`` on a database of its own; its
-    figures, or why it was skipped."""
+    """Run ``bench.load``, ``bench.rush`` or ``bench.cache_down`` on a
+    database of its own; its figures, or why it was skipped."""
     if part not in args.only:
         return {"skipped": "not selected (--only)"}
     if args.no_load:
@@ -122,7 +126,7 @@ def main() -> None:
         "--only",
         action="append",
         choices=PARTS,
-        help="run only this part (repeatable): pages, load or rush",
+        help="run only this part (repeatable): pages, load, rush or cache_down",
     )
     args = parser.parse_args()
     args.only = args.only or list(PARTS)

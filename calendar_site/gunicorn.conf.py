@@ -3,6 +3,10 @@ calendar_site.wsgi`. Like Django's, every knob is an environment variable."""
 
 import os
 
+from gunicorn.glogging import Logger
+
+from serving.logs import RedactTokens, redact_tokens
+
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 
 # Gunicorn's rule of thumb, capped: each worker holds a database connection,
@@ -23,6 +27,26 @@ keepalive = 5
 # Logs to stdout/stderr, for the process manager to keep.
 accesslog = "-"
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """Gunicorn's logger, with self-service tokens taken out of every field of
+    the access log (whatever access_log_format picks) and of the error log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact_tokens(value) if isinstance(value, str) else value
+            for key, value in atoms.items()
+        }
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, RedactTokens) for f in self.error_log.filters):
+            self.error_log.addFilter(RedactTokens())
+
+
+logger_class = RedactingLogger
 
 # The control socket lives in one fixed place per user, so two servers on one
 # host would fight over it; nothing of ours uses it.

@@ -26,12 +26,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
-def mailer_settings(url: str) -> dict:
+def mailer_settings(url: str, *, timeout: float = 10) -> dict:
     """Django's default mailer (``MAILERS["default"]``) from one URL.
 
     ``console:``, ``locmem:``, ``dummy:``, ``file:///path/to/dir`` or
     ``smtp://user:password@host:587`` (``smtps://`` for implicit TLS,
-    ``?tls=1`` for STARTTLS).
+    ``?tls=1`` for STARTTLS). ``timeout``: seconds an SMTP server may take
+    over each step before the send fails (and is retried later).
     """
     parts = urlsplit(url)
     scheme = parts.scheme
@@ -57,7 +58,7 @@ def mailer_settings(url: str) -> dict:
                 "password": unquote(parts.password or ""),
                 "use_ssl": scheme == "smtps",
                 "use_tls": query.get("tls") in {"1", "true"},
-                "timeout": 20,
+                "timeout": timeout,
             },
         }
     raise ImproperlyConfigured(f"EMAIL_URL has an unknown scheme: {scheme!r}")
@@ -70,9 +71,19 @@ def cache_settings(url: str) -> dict:
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if parts.scheme in {"redis", "rediss"}:
+        # A Redis that is down or hung costs speed, never a page: each call
+        # gives up after CACHE_TIMEOUT_SECONDS and counts as a miss, and a
+        # Redis that failed is left alone for CACHE_RETRY_SECONDS before one
+        # call tries it again (serving.cache).
+        timeout = float(os.environ.get("CACHE_TIMEOUT_SECONDS") or 0.25)
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "serving.cache.ResilientRedisCache",
             "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": timeout,
+                "socket_timeout": timeout,
+                "retry_seconds": float(os.environ.get("CACHE_RETRY_SECONDS") or 30),
+            },
         }
     if parts.scheme == "db":
         return {
@@ -119,13 +130,24 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Pages staff write in the admin (about the programme, CE, resources):
+    # flatpages, and the sites framework it needs (one site, SITE_ID).
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    # Staff sign-in failures, counted in the database (limits.sign_in).
+    "axes",
+    # The resilient cache, the request guard and the log filter (serving/).
+    "serving",
     "events",
+    "limits",
     "registrations",
+    # Serves the flat pages through the page cache and lists them in the footer.
+    "pages",
     # Django's own widget templates, for FORM_RENDERER below.
     "django.forms",
 ]
@@ -136,14 +158,20 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "serving.middleware.RefuseUnreadableFormsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "events.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "calendar_site.urls"
+# The one site of django.contrib.sites: its domain follows SITE_URL
+# (pages.apps keeps it so on every migrate).
+SITE_ID = 1
 
 TEMPLATES = [
     {
@@ -212,7 +240,21 @@ PAGE_CACHE_SECONDS = int(
 
 # Email: console in development unless EMAIL_URL says otherwise.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
-MAILERS = {"default": mailer_settings(EMAIL_URL)}
+# A mail server that accepts and never answers holds one send (and the worker)
+# at most this many seconds per step of the conversation, then it is retried.
+# At most a minute: a send still going after two is taken for a dead worker's
+# (registrations.emails.STALE_CLAIM) and sent again.
+# (Not named EMAIL_TIMEOUT here: Django refuses its old email settings
+# beside MAILERS.)
+try:
+    _EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT") or 10)
+except ValueError:
+    _EMAIL_TIMEOUT = 0
+if not 0 < _EMAIL_TIMEOUT <= 60:
+    raise ImproperlyConfigured(
+        "EMAIL_TIMEOUT must be a number of seconds, above 0 and at most 60."
+    )
+MAILERS = {"default": mailer_settings(EMAIL_URL, timeout=_EMAIL_TIMEOUT)}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Learning Services <learning@almanac.invalid>"
 )
@@ -304,22 +346,44 @@ if BEHIND_PROXY:
     # The proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Registration abuse limits: POSTs per client address per window ("10/600"
-# is ten every ten minutes). Behind a proxy every request comes from the
-# proxy, so the client's address is read from the header it appends to.
-REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT") or "10/600"
+# Registration abuse limits per client address (an IPv6 /64), counted in
+# the database (limits.services), as "attempts/seconds": registrations
+# accepted ("40/600" is forty every ten minutes: a library's staff share
+# one address), and POSTs of any outcome, mistyped ones too. Behind a proxy
+# every request comes from the proxy, so the client's address is read from
+# the header it appends to.
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT") or "40/600"
+REGISTRATION_POST_LIMIT = os.environ.get("REGISTRATION_POST_LIMIT") or "300/600"
 REGISTRATION_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR" if BEHIND_PROXY else None
-# Staff sign-in: this many failures per username or address per window
-# (seconds) and further attempts wait until the window has passed.
+# Staff sign-in: this many failures per username or address, and further
+# attempts wait until this many seconds after the last failure.
 ADMIN_LOGIN_FAILURE_LIMIT = 5
 ADMIN_LOGIN_FAILURE_WINDOW = 15 * 60
+# django-axes counts them in the database, through limits.sign_in, which
+# reads the two settings above, keys usernames as Django looks them up
+# (NFKC, case-folded) and addresses as the registration limit does.
+AUTHENTICATION_BACKENDS = [
+    "limits.sign_in.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "limits.sign_in.failure_limit"
+AXES_COOLOFF_TIME = "limits.sign_in.cool_off"
+AXES_USERNAME_CALLABLE = "limits.sign_in.username_key"
+AXES_CLIENT_IP_CALLABLE = "limits.sign_in.client_ip"
+AXES_LOCKOUT_CALLABLE = "limits.sign_in.lockout_response"
+# Attempts refused while locked do not push the end of the lock further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No log of every successful sign-in (address, browser): nothing needs it.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Site-wide defaults that an event may override. An empty variable counts
 # as unset.
 ALMANAC_SITE_NAME = os.environ.get("SITE_NAME") or "Almanac"
-ALMANAC_ACCESSIBILITY_EMAIL = (
-    os.environ.get("ACCESSIBILITY_EMAIL") or "accessibility@almanac.invalid"
-)
+# No placeholder: where no contact is set (or only an example address), pages
+# and emails leave the contact out, and `check --deploy` warns.
+ALMANAC_ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL") or ""
 ALMANAC_ACCESSIBILITY_PHONE = os.environ.get("ACCESSIBILITY_PHONE") or ""
 ALMANAC_REGISTRATION_NOTE = os.environ.get("REGISTRATION_NOTE") or (
     "Registration is free for members. If you cannot attend, please cancel "
@@ -333,6 +397,11 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django names the path of a refused request ("Not Found: /registrations/
+    # <token>/"); a self-service link never reaches the log (serving.logs).
+    "filters": {"redact_tokens": {"()": "serving.logs.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, F, IntegerField, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -95,6 +96,22 @@ class EventAdminForm(forms.ModelForm):
         with timezone.override(self.entry_time_zone()):
             super().full_clean()
 
+    def clean(self):
+        # Said on the End field, in words; otherwise the database's check
+        # (event_ends_after_start) would stop it with "Constraint … is
+        # violated" above the form. The error also spares the model's own
+        # check of that constraint, which skips fields already in error.
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        if start and end and end <= start:
+            self.add_error(
+                "end",
+                forms.ValidationError(
+                    _("The event must end after it starts."), code="end_before_start"
+                ),
+            )
+        return cleaned_data
+
 
 class UpcomingOrPastFilter(admin.SimpleListFilter):
     title = _("when")
@@ -112,6 +129,29 @@ class UpcomingOrPastFilter(admin.SimpleListFilter):
         if self.value() == "past":
             return queryset.filter(end__lte=now)
         return queryset
+
+
+class UpcomingFirstChangeList(ChangeList):
+    """The event list: upcoming events first, the soonest at the top (what
+    staff work on), then the past ones, the latest first. A column header
+    clicked sorts by that column instead. Ordered by the keys
+    ``EventAdmin.get_queryset`` annotates."""
+
+    def get_ordering(self, request, queryset):
+        if self.params.get(ORDER_VAR):
+            return super().get_ordering(request, queryset)
+        return [
+            "over_rank",
+            F("upcoming_start").asc(nulls_last=True),
+            "-start",
+            "-pk",
+        ]
+
+    def get_ordering_field_columns(self):
+        # No column's arrow: none of them is the order shown.
+        if ORDER_VAR not in self.params:
+            return {}
+        return super().get_ordering_field_columns()
 
 
 class EventPresenterInline(admin.TabularInline):
@@ -202,8 +242,30 @@ class EventAdmin(admin.ModelAdmin):
     ]
     search_fields = ["title", "description", "presenter_slots__presenter__name"]
     date_hierarchy = "start"
+    # Elsewhere (the roster's filter by event, say); the list itself puts
+    # upcoming events first, see UpcomingFirstChangeList.
     ordering = ["-start", "-pk"]
     actions = ["duplicate_events"]
+
+    def get_queryset(self, request):
+        # The sort keys of UpcomingFirstChangeList, as columns: a filter on
+        # categories makes the list SELECT DISTINCT, and PostgreSQL orders
+        # such a query only by what it selects.
+        upcoming = Q(end__gt=timezone.now())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                over_rank=Case(
+                    When(upcoming, then=0), default=1, output_field=IntegerField()
+                ),
+                # Past events have none and fall through to the next key.
+                upcoming_start=Case(When(upcoming, then=F("start"))),
+            )
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return UpcomingFirstChangeList
 
     def get_search_results(self, request, queryset, search_term):
         # Searching presenters joins a multi-valued relation, which would

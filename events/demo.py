@@ -20,7 +20,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .groups import EVENT_EDITORS, ROSTER_VIEWERS, ensure_staff_groups
+from .groups import (
+    EVENT_EDITORS,
+    REGISTRATION_MANAGERS,
+    ROSTER_VIEWERS,
+    ensure_staff_groups,
+)
 from .models import (
     Category,
     Event,
@@ -30,6 +35,7 @@ from .models import (
     Presenter,
     Series,
 )
+from .search import refresh_search_names
 
 EASTERN = "America/New_York"
 PACIFIC = "America/Los_Angeles"
@@ -83,6 +89,11 @@ Sarah Donnelly at sdonnelly@masslibsystem.org to cancel."""
 
 ALA_CATEGORY = ("Vendor Webinar - ALA", "vendor-webinar-ala")
 LEARNING_SERVICES = ("Learning Services", "learning-services")
+# The contacts the seeds name, by organizer slug: the system's own person
+# for its ALA webinars. The Library 2.020 announcement names none, so that
+# organizer (and the mini-conference's accessibility contact) stays blank
+# rather than made up: the page then leaves the contact out.
+ORGANIZER_EMAILS = {"learning-services": "sdonnelly@masslibsystem.org"}
 ALA_ACCESSIBILITY = {
     "accessibility_email": "ce@ala.org",
     "accessibility_phone": "312-280-5100",
@@ -312,41 +323,76 @@ WHOLEHEARTED = DemoEvent(
         "Registration is free. Register in advance and receive links to the "
         "recorded sessions."
     ),
-    # A condensed summary of the seed's announcement, in its own words.
+    # The seed's announcement in full, its headline a heading under the
+    # page's "Description" and Stephens' reflection a quotation.
     description="""\
-The first Library 2.020 mini-conference, “Wholehearted Libraries: Soft Skills \
-for 21st Century Information Professionals,” kicks off the 10th Annual \
-Library 2.0 Worldwide Virtual Conference, embracing the idea that “soft skills \
-are heart skills.” The conference is online and participatory, and \
+### ‘Wholehearted Libraries: Soft Skills for 21st Century Information \
+Professionals,’ First Library 2.020 Mini-conference Encourages Compassion, \
+Empathy and Finding Balance
+
+The first Library 2.020 mini-conference, “Wholehearted Libraries: Soft \
+Skills for 21st Century Information Professionals,” kicks off the 10th \
+Annual Library 2.0 Worldwide Virtual Conference—the global conference series \
+began in 2011— embracing the idea that “soft skills are heart skills.”
+
+Organized in partnership with Dr. Michael Stephens, associate professor at \
+San José State University’s School of Information, the conference topic was \
+inspired by Stephens’ book, “Wholehearted Librarianship: Finding Hope, \
+Inspiration, and Balance.” The online and participatory conference will be \
+held on Tuesday, March 10, 2020, from 12:00 – 3:00 p.m. Pacific Time, and \
 registration is free.
 
-Organized in partnership with Dr. Michael Stephens, associate professor at San \
-José State University’s School of Information, the conference topic was \
-inspired by Stephens’ book, *Wholehearted Librarianship: Finding Hope, \
-Inspiration, and Balance* (ALA Editions, 2019).
+“I am super excited to be working on this Library 2.0 conference,” Stephens \
+enthused. “The emphasis these days on human connections, soft skills, and \
+libraries as safe and encouraging spaces demonstrates how responsive we can \
+be to user needs. We should always consider our users through a lens of \
+compassion and empathy. What would make their lives easier? It’s about \
+taking care of user needs.”
 
-> “The emphasis these days on human connections, soft skills, and libraries as \
-safe and encouraging spaces demonstrates how responsive we can be to user \
-needs. We should always consider our users through a lens of compassion and \
-empathy. What would make their lives easier? It’s about taking care of user \
-needs.” — Michael Stephens
+Conference sessions will focus on defining and expanding the understanding \
+of soft skills, nurturing a positive mindset in employees, using the power \
+of stories to promote understanding, and extending the reach of \
+librarianship into global communities. Participants will learn how to engage \
+users with soft skills such as compassion, empathy, creativity, curiosity, \
+and finding balance, and explore ways to develop open-mindedness and \
+emotional intelligence.
 
-Conference sessions will focus on defining and expanding the understanding of \
-soft skills, nurturing a positive mindset in employees, using the power of \
-stories to promote understanding, and extending the reach of librarianship \
-into global communities. Participants will learn how to engage users with soft \
-skills such as compassion, empathy, creativity, curiosity, and finding \
-balance, and explore ways to develop open-mindedness and emotional \
-intelligence.
+In “Hitting the Breaks on the Fast Track to Burnout,” an article by Laura \
+O’Grady published in Public Libraries Magazine, Stephens reflected on the \
+significance of “heart skills” in librarianship:
+
+> “We do a lot of ‘taking care’ in our field, such as offering a safe space \
+for every person who comes through our doors to learn and grow, designing \
+welcoming spaces for folks to come together to collaborate and exchange \
+ideas, creating thriving digital communities, and providing participatory \
+services to promote learning and well-being. What we’ve done in the past can \
+also be seen through this lens. Think of all the programs and services over \
+the years that might fall under the ‘taking care’ banner. Even my own mantra \
+of ‘the library should encourage the heart’ is all about tending to the \
+needs of our people.”
+
+A collection of columns, blog posts, and essays that celebrates compassion \
+and empathy, teaches ways to develop and empower kindness, and encourages \
+curiosity and creativity as keys to establishing “radical trust” and \
+inclusivity, Stephens’ book, his second, was published in May 2019 by ALA \
+Editions, an imprint of the American Library Association, was recently \
+selected as Book of the Week by Against the Grain, and was included in the \
+2019 Holiday Gift Guide for Librarians and Book Lovers by American \
+Libraries.
 
 The conference offers presenters an opportunity to showcase research, work, \
 and thinking on the human side of 21st Century library and information work, \
-and all are welcome to submit a presentation proposal. Proposals are accepted \
-on a first-come, first-served basis; the number of sessions is limited.
+and all are welcome to submit a presentation proposal. Proposals will be \
+accepted on a first-come, first-served basis; the number of sessions is \
+limited, and early submission proposals are recommended. The deadline to \
+submit presentation proposals is February 21, 2020. For more details on \
+presenting at the conference, visit the call for proposals.
 
-“Wholehearted Librarianship” is the first of three Library 2.020 \
-mini-conferences held online; the second and third will be held in June and \
-October.""",
+“Wholehearted Librarianship” will be the first of three mini-conferences \
+held online throughout 2020; the second and third will be held in June and \
+October. All of the Library 2.020 web conferences are free to attend. \
+Register in advance and receive links to the recorded sessions. Visit the \
+conference website for more information.""",
     category=("Virtual Conference", "virtual-conference"),
     # The conference series itself organizes it (with SJSU's iSchool as partner).
     organizer=("Library 2.0", "library-2-0"),
@@ -415,7 +461,11 @@ def _save_event(spec: DemoEvent, *, today: date) -> Event:
         slug=spec.category[1], defaults={"name": spec.category[0]}
     )
     organizer, _ = Organizer.objects.update_or_create(
-        slug=spec.organizer[1], defaults={"name": spec.organizer[0]}
+        slug=spec.organizer[1],
+        defaults={
+            "name": spec.organizer[0],
+            "email": ORGANIZER_EMAILS.get(spec.organizer[1], ""),
+        },
     )
     series = None
     if spec.series:
@@ -465,6 +515,8 @@ def _save_event(spec: DemoEvent, *, today: date) -> Event:
         LearningOutcome(event=event, text=text, order=n)
         for n, text in enumerate(spec.outcomes, start=1)
     )
+    # bulk_create sends no signal: the presenters' names, searched.
+    refresh_search_names([event.pk])
     return event
 
 
@@ -477,7 +529,9 @@ def load_demo_data(*, today: date | None = None) -> list[Event]:
 
 @transaction.atomic
 def refresh_demo_staff(*, username: str, password: str):
-    """A staff account (not a superuser) in both staff groups, password reset."""
+    """A staff account (not a superuser) in every staff group, as the seeds'
+    learning-services team works: they edit the events, read the rosters and
+    manage the registrants. The password is reset."""
     groups = ensure_staff_groups()
     user, _ = get_user_model().objects.get_or_create(username=username)
     user.is_staff = True
@@ -485,5 +539,7 @@ def refresh_demo_staff(*, username: str, password: str):
     user.is_superuser = False
     user.set_password(password)
     user.save()
-    user.groups.add(groups[EVENT_EDITORS], groups[ROSTER_VIEWERS])
+    user.groups.add(
+        groups[EVENT_EDITORS], groups[ROSTER_VIEWERS], groups[REGISTRATION_MANAGERS]
+    )
     return user

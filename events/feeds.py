@@ -22,13 +22,15 @@ from django.db.models import Case, F, Max, Q, TextField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import ical
 from .models import Category, Event, Series
+from .templatetags.event_tags import event_when
 from .text import plain_text
 
 # Past events stay in the feed this long, so last month's webinar is still
@@ -184,6 +186,14 @@ def _leaves_window(event: Event) -> datetime:
     return event.end + RECENT
 
 
+@dataclass(frozen=True, slots=True)
+class FeedFilter:
+    """What a feed's query string narrows it to."""
+
+    category: Category | None = None
+    series: Series | None = None
+
+
 # Views
 
 
@@ -254,6 +264,8 @@ def _build_feed(
     queryset = feed_events(now=now, category=category, series=series)
     events = feed_rows(queryset)
     site = settings.ALMANAC_SITE_NAME
+    # In the site's one language (LANGUAGE_CODE): the body is cached for
+    # every reader alike.
     if category is not None:
         name = f"{site}: {category.name}"
         description = plain_text(category.description) or name
@@ -261,8 +273,10 @@ def _build_feed(
         name = f"{site}: {series.title}"
         description = plain_text(series.description) or name
     else:
-        name = f"{site} events"
-        description = f"Events published by {site}: the last 90 days and upcoming."
+        name = _("%(site)s events") % {"site": site}
+        description = _(
+            "Events published by %(site)s: the last 90 days and upcoming."
+        ) % {"site": site}
     body = ical.feed_ics(
         events,
         name=name,
@@ -350,19 +364,58 @@ def _conditional(request, response: HttpResponse) -> HttpResponse:
 
 
 class UpcomingEventsFeed(Feed):
-    """``/events/feed.rss``: upcoming published events."""
+    """``/events/feed.rss``: upcoming published events, optionally
+    ``?category=<slug>`` or ``?series=<slug>`` as ``/events/feed.ics`` takes
+    them (an unknown slug is a 404 in both)."""
 
-    def title(self):
-        return f"{settings.ALMANAC_SITE_NAME}: upcoming events"
+    def get_object(self, request):
+        return FeedFilter(
+            category=_by_slug(Category, request.GET.get("category", "")),
+            series=_by_slug(Series, request.GET.get("series", "")),
+        )
 
-    def link(self):
+    def title(self, obj):
+        site = settings.ALMANAC_SITE_NAME
+        if obj.category is not None:
+            return _("%(site)s: upcoming events in %(category)s") % {
+                "site": site,
+                "category": obj.category.name,
+            }
+        if obj.series is not None:
+            return _("%(site)s: upcoming events in %(series)s") % {
+                "site": site,
+                "series": obj.series.title,
+            }
+        return _("%(site)s: upcoming events") % {"site": site}
+
+    def link(self, obj):
+        if obj.category is not None:
+            return settings.SITE_URL + obj.category.get_absolute_url()
+        if obj.series is not None:
+            return settings.SITE_URL + obj.series.get_absolute_url()
         return settings.SITE_URL + reverse("events:list")
 
-    def description(self):
-        return f"Upcoming events published by {settings.ALMANAC_SITE_NAME}."
+    def description(self, obj):
+        site = settings.ALMANAC_SITE_NAME
+        if obj.category is not None:
+            return _("Upcoming events in %(category)s, published by %(site)s.") % {
+                "site": site,
+                "category": obj.category.name,
+            }
+        if obj.series is not None:
+            return _("Upcoming events in %(series)s, published by %(site)s.") % {
+                "site": site,
+                "series": obj.series.title,
+            }
+        return _("Upcoming events published by %(site)s.") % {"site": site}
 
-    def items(self):
-        return Event.objects.published().upcoming().prefetch_related("categories")[:50]
+    def items(self, obj):
+        upcoming = _narrowed(
+            Event.objects.published().upcoming(),
+            category=obj.category,
+            series=obj.series,
+        )
+        return upcoming.prefetch_related("categories")[:50]
 
     def item_title(self, item):
         return ical.event_summary(item)
@@ -370,9 +423,10 @@ class UpcomingEventsFeed(Feed):
     def item_description(self, item):
         # The plain copy stored on save, as the iCal feed uses; rendering the
         # Markdown again per item cost time and could disagree with it.
-        when = dateformat.format(item.local_start, "l, F j, Y, g:i A")
-        text = item.plain_description
-        return f"{when} ({item.time_zone_label})\n\n{text}".strip()
+        # The date line as the event page writes it ("2:00pm - 3:00pm").
+        when = event_when(item)
+        line = f"{when.long_date}, {when.time_range} {when.zone_label}"
+        return f"{line}\n\n{item.plain_description}".strip()
 
     def item_link(self, item):
         return ical.event_url(item)

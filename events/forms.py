@@ -4,28 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Event
-from .timezones import is_valid_time_zone, time_zone_label
-
-# Offered in the time zone menu: the zones members of a US consortium use,
-# and a few abroad for presenters. Any IANA name still works in ?tz=.
-COMMON_TIME_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Halifax",
-    "America/St_Johns",
-    "America/Puerto_Rico",
-    "UTC",
-    "Europe/London",
-    "Europe/Paris",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-)
+from .timezones import is_valid_time_zone, time_zone_menu
 
 
 class TimeZoneForm(forms.Form):
@@ -42,14 +21,9 @@ class TimeZoneForm(forms.Form):
         # valid HTML on a <select>, where CharField would put it.
         self.fields["tz"].widget.attrs.pop("maxlength", None)
         # A valid zone typed into the URL stays selectable in the menu.
-        names = list(COMMON_TIME_ZONES)
-        requested = str(self.data.get("tz", "")).strip()
-        if is_valid_time_zone(requested) and requested not in names:
-            names.append(requested)
-        self.fields["tz"].widget.choices = [
-            ("", own_zone_label or _("Each event's own time zone")),
-            *((name, time_zone_label(name)) for name in names),
-        ]
+        self.fields["tz"].widget.choices = time_zone_menu(
+            own_zone_label=own_zone_label, also=str(self.data.get("tz", "")).strip()
+        )
 
     def clean_tz(self) -> str:
         name = self.cleaned_data["tz"].strip()
@@ -70,7 +44,10 @@ class EventFilterForm(TimeZoneForm):
         required=False,
         max_length=200,
         widget=forms.SearchInput(attrs={"class": "form-control"}),
-        help_text=_("Words in the title, description or a presenter's name."),
+        help_text=_(
+            "Words in any order, found in the title, description, presenters, "
+            "categories or organizer."
+        ),
     )
     # A menu of slugs rather than a ModelChoiceField: that one read the
     # categories through a server-side cursor and built a model for each.

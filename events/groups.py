@@ -1,4 +1,5 @@
-"""The staff groups of PRODUCT.md §6: who may edit events, who may read rosters.
+"""The staff groups of PRODUCT.md §6: who may edit events, who may read
+rosters, who may manage the people on them.
 
 ``ensure_staff_groups()`` is safe to run at any time (deployments, the demo):
 it creates the groups when missing and resets their permissions to the
@@ -11,6 +12,7 @@ from django.db import transaction
 
 EVENT_EDITORS = "Event editors"
 ROSTER_VIEWERS = "Roster viewers"
+REGISTRATION_MANAGERS = "Registration managers"
 
 _ALL = ("add", "change", "delete", "view")
 
@@ -27,12 +29,31 @@ _EDITED_MODELS = (
 )
 
 STAFF_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
-    EVENT_EDITORS: tuple(
-        ("events", f"{action}_{model}") for model in _EDITED_MODELS for action in _ALL
+    EVENT_EDITORS: (
+        *(
+            ("events", f"{action}_{model}")
+            for model in _EDITED_MODELS
+            for action in _ALL
+        ),
+        # The consortium's own pages (about the programme, CE, resources).
+        *(("flatpages", f"{action}_flatpage") for action in _ALL),
+        *(("pages", f"{action}_footerlink") for action in _ALL),
     ),
     ROSTER_VIEWERS: (
         ("events", "view_event"),
         ("registrations", "view_registration"),
+    ),
+    # Named as strings: the catalog never imports the registrations app. The
+    # roster's actions (cancel, promote, attendance, resend, revoke links,
+    # add a registrant, move one) check "change", which on a registration
+    # allows nothing else but fixing a typo in a name: every seat change goes
+    # through those actions. The outbox: read it, and resend failed emails.
+    REGISTRATION_MANAGERS: (
+        ("events", "view_event"),
+        ("registrations", "view_registration"),
+        ("registrations", "change_registration"),
+        ("registrations", "view_outboundemail"),
+        ("registrations", "change_outboundemail"),
     ),
 }
 

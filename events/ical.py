@@ -36,6 +36,7 @@ import nh3
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from icalendar import Calendar, vDuration
 
 from .models import Event
@@ -140,8 +141,8 @@ STATUS = {
     Event.Status.POSTPONED: "TENTATIVE",
 }
 SUMMARY_PREFIX = {
-    Event.Status.CANCELLED: "Cancelled: ",
-    Event.Status.POSTPONED: "Postponed: ",
+    Event.Status.CANCELLED: gettext_lazy("Cancelled: "),
+    Event.Status.POSTPONED: gettext_lazy("Postponed: "),
 }
 
 
@@ -150,15 +151,16 @@ def event_url(event: Event) -> str:
 
 
 def event_location(event: Event) -> str:
+    online = gettext("Online")
     if event.format == Event.Format.ONLINE:
-        return "Online"
+        return online
     if event.format == Event.Format.HYBRID:
-        return f"{event.location.strip()} / Online" if event.location else "Online"
+        return f"{event.location.strip()} / {online}" if event.location else online
     return event.location.strip()
 
 
 def event_summary(event: Event) -> str:
-    return SUMMARY_PREFIX.get(event.status, "") + event.title
+    return f"{SUMMARY_PREFIX.get(event.status, '')}{event.title}"
 
 
 def event_details(event: Event, *, join_url: str = "", url: str = "") -> str:
@@ -174,11 +176,11 @@ def event_details(event: Event, *, join_url: str = "", url: str = "") -> str:
 def _details(text: str, *, join_url: str, url: str) -> str:
     parts = []
     if join_url:
-        parts.append(f"Join the event: {join_url}")
+        parts.append(gettext("Join the event: %(url)s") % {"url": join_url})
     text = text.strip()
     if text:
         parts.append(text)
-    parts.append(f"Event page: {url}")
+    parts.append(gettext("Event page: %(url)s") % {"url": url})
     return "\n\n".join(parts)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .contacts import public_email
 from .text import plain_text
 from .timezones import time_zone_label, validate_time_zone
 
@@ -183,6 +184,20 @@ class Event(models.Model):
         blank=True,
         editable=False,
         help_text=_("Kept up to date from the description when the event is saved."),
+    )
+    # The names the list search looks for beside the title and description,
+    # copied here so that one index of the event row answers a search
+    # (events.search): an index can't reach into other tables. On PostgreSQL
+    # the three make a stored column of words the model doesn't list
+    # (search_words, migration 0004), which blocks changing their types.
+    search_names = models.TextField(
+        _("names for search"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The presenters', categories' and organizer's names, kept up to "
+            "date whenever any of them changes."
+        ),
     )
     who_should_attend = models.TextField(_("who should attend"), blank=True)
     registration_note = models.TextField(
@@ -422,7 +437,11 @@ class Event(models.Model):
     # Site-wide defaults an event may override
     @property
     def accessibility_contact_email(self) -> str:
-        return self.accessibility_email or settings.ALMANAC_ACCESSIBILITY_EMAIL
+        """The address to show, or "" where none is configured: a
+        placeholder is never shown (events.contacts)."""
+        return public_email(self.accessibility_email) or public_email(
+            settings.ALMANAC_ACCESSIBILITY_EMAIL
+        )
 
     @property
     def accessibility_contact_phone(self) -> str:

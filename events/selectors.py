@@ -9,34 +9,10 @@ shows, in one query.)
 
 from datetime import datetime
 
-from django.db.models import F, Lookup, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from .models import Category, Event, EventPresenter, LearningOutcome
-
-
-class InSubquery(Lookup):
-    """``lhs IN (subquery)``, written ``lhs = ANY(ARRAY(subquery))`` on
-    PostgreSQL; used as an expression: ``filter(InSubquery(F("pk"), qs))``.
-
-    The same rows either way. But PostgreSQL runs ``IN (subquery)`` under an
-    OR as a hashed subplan tested on every row, so no index can answer the
-    OR and the search read every description; the array is computed once,
-    before the scan, and its pk lookup ORs with the trigram indexes of the
-    other terms (a BitmapOr).
-    """
-
-    lookup_name = "in_subquery"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
-
+from .search import search_events
 
 LISTED_CATEGORIES = Prefetch("categories", queryset=Category.objects.order_by("name"))
 LISTED_PRESENTERS = Prefetch(
@@ -87,23 +63,12 @@ def filter_events(
 ) -> QuerySet[Event]:
     """Narrow a list by text, category and format.
 
-    Subqueries rather than joins: a join on presenters or categories would
-    repeat event rows. The text is
-    looked for, case aside, in the title, the description (its Markdown) and
-    the presenters' names; on PostgreSQL trigram indexes (migration 0003)
-    answer each of the three.
+    With text, the matches come best first where the database can rank them
+    (``events.search``). A subquery for the category rather than a join: a
+    join would repeat event rows.
     """
     if q:
-        presenting = (
-            EventPresenter.objects.filter(presenter__name__icontains=q)
-            .order_by()  # pk__in drops a subquery's ordering; InSubquery doesn't
-            .values("event_id")
-        )
-        queryset = queryset.filter(
-            Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | InSubquery(F("pk"), presenting)
-        )
+        queryset = search_events(queryset, q)
     if category is not None:
         in_category = Event.categories.through.objects.filter(category=category).values(
             "event_id"

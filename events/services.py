@@ -10,6 +10,7 @@ import uuid
 from django.db import transaction
 
 from .models import Event, EventPresenter, LearningOutcome
+from .search import refresh_search_names
 
 
 def _copy_slug(slug: str) -> str:
@@ -50,4 +51,6 @@ def duplicate_event(*, event_id: int) -> Event:
             LearningOutcome(event=copy, text=outcome.text, order=outcome.order)
             for outcome in original.outcomes.all()
         )
+        # bulk_create sends no signal: the presenters' names, searched.
+        refresh_search_names([copy.pk])
         return copy

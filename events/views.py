@@ -14,10 +14,13 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import page_cache, selectors
+from . import page_cache, search, selectors
+from .contacts import public_email
 from .forms import EventFilterForm, TimeZoneForm
 from .models import Event, Series
 from .templatetags.event_tags import EventCard, event_cards, event_when, month_entries
@@ -61,9 +64,9 @@ def _page(request, queryset, notices: list[str], *, by_ids: bool = False):
     """The requested page of ``queryset``, or the nearest one with a notice.
 
     ``by_ids`` reads the matching ids once, in order: they give the count and
-    the page. For a text search that replaces a LIMIT query PostgreSQL runs
-    by walking the date index and testing each description on the way (it
-    can't tell a LIKE is costly), more of them the deeper the page.
+    the page. For a text search, ranked best first, that order means reading
+    every match anyway; the ids come from that one pass, rather than from a
+    count that reads every match and a page that reads and ranks them again.
     """
     objects = list(queryset.values_list("pk", flat=True)) if by_ids else queryset
     paginator = Paginator(objects, settings.EVENTS_PER_PAGE)
@@ -112,10 +115,17 @@ def _event_list_page(request, *, past: bool):
         category=data.get("category"),
         format=data.get("format", ""),
     )
-    page_obj = _page(request, events, notices, by_ids=bool(data.get("q")))
+    searching = bool(data.get("q"))
+    page_obj = _page(request, events, notices, by_ids=searching)
     _changes_with(request, page_obj.object_list)
     tz_param = _tz_param(zone)
     filtering = any(data.get(name) for name in ("q", "category", "format"))
+    # Matches come in order of relevance, each card with its date; grouping
+    # them by day would scatter the best ones.
+    if searching:
+        search_cards, days = event_cards(page_obj.object_list, zone, tz_param), []
+    else:
+        search_cards, days = [], _group_by_day(page_obj.object_list, zone, tz_param)
     return render(
         request,
         "events/event_list.html",
@@ -125,7 +135,10 @@ def _event_list_page(request, *, past: bool):
             "page_obj": page_obj,
             "page_numbers": page_obj.paginator.get_elided_page_range(page_obj.number),
             "events": page_obj.object_list,
-            "days": _group_by_day(page_obj.object_list, zone, tz_param),
+            "days": days,
+            "searching": searching,
+            "search_cards": search_cards,
+            "best_first": search.ranks_matches(),
             "display_tz": zone,
             "tz_param": tz_param,
             "filtering": filtering,
@@ -215,7 +228,10 @@ def month(request, year: int, month: int):
         {
             "month_start": first.date(),
             "weeks": weeks,
-            "weekdays": [calendar.day_name[(i + 6) % 7] for i in range(7)],
+            # (short, full) names in the reader's language, Sunday first.
+            "weekdays": [
+                (WEEKDAYS_ABBR[(i + 6) % 7], WEEKDAYS[(i + 6) % 7]) for i in range(7)
+            ],
             "month_days": sorted(by_day.items()),
             "previous_month": _month_link(year, month - 1),
             "next_month": _month_link(year, month + 1),
@@ -297,7 +313,7 @@ def accessibility_statement(request):
         request,
         "pages/accessibility.html",
         {
-            "contact_email": settings.ALMANAC_ACCESSIBILITY_EMAIL,
+            "contact_email": public_email(settings.ALMANAC_ACCESSIBILITY_EMAIL),
             "contact_phone": settings.ALMANAC_ACCESSIBILITY_PHONE,
         },
     )
@@ -310,7 +326,7 @@ def privacy(request):
         "pages/privacy.html",
         {
             "retention_days": getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", 90),
-            "contact_email": settings.ALMANAC_ACCESSIBILITY_EMAIL,
+            "contact_email": public_email(settings.ALMANAC_ACCESSIBILITY_EMAIL),
         },
     )
 
@@ -326,6 +342,10 @@ def server_error(request):
     except Exception:  # the error page itself must never fail
         logger.exception("The 500 template could not be rendered")
         return HttpResponseServerError(
-            "<!doctype html><title>Server error</title>"
-            "<h1>Something went wrong</h1><p>Please try again in a few minutes.</p>",
+            format_html(
+                "<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>",
+                _("Server error"),
+                _("Something went wrong"),
+                _("Please try again in a few minutes."),
+            )
         )

@@ -4,34 +4,113 @@ registration's status."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from events.admin import EventAdmin, EventAdminForm
+from events.admin import EventAdmin, EventAdminForm, format_local
 from events.models import Event
 
 from . import services
 from .emails import requeue_email
+from .forms import HONEYPOT, RegistrationForm
 from .models import OutboundEmail, Registration
 from .roster import roster_response
 from .selectors import Seats, with_seat_counts, with_waitlist_positions
+from .services.notices import reachable
+
+# The roster's filter to one event, as the event list's "Roster" link sets it.
+EVENT_FILTER = "event__id__exact"
+
+
+def filtered_event_id(request) -> int | None:
+    """The event the roster is filtered to, if exactly one."""
+    value = request.GET.get(EVENT_FILTER, "")
+    return int(value) if value.isdigit() else None
+
+
+def event_label(event: Event) -> str:
+    """The event as a choice reads: title · Tue Oct 21, 2031, 2:00pm."""
+    return f"{event.title} · {format_local(event.local_start)}"
+
+
+def event_when(event: Event) -> str:
+    """When, on its own clock: Tue Oct 21, 2031, 2:00pm · Eastern Time..."""
+    return f"{format_local(event.local_start)} · {event.time_zone_label}"
+
+
+class AddRegistrantForm(RegistrationForm):
+    """Someone who phoned: the public form's fields and rules, without the
+    trap for bots, and staff decide whether the person is emailed."""
+
+    notify = forms.BooleanField(
+        label=_("Email them the confirmation with their link"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick for someone who asked not to be emailed; a resend from "
+            "the roster sends their link later."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields[HONEYPOT]
+        self.fields["name"].help_text = _("As they want it on the roster.")
+        self.fields["email"].help_text = _(
+            "Their confirmation and the link to join are sent here."
+        )
+        self.fields["accommodation_request"].help_text = _(
+            "Optional: anything we should arrange so they can take part."
+        )
+
+
+class MoveForm(forms.Form):
+    to_event = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=Event.objects.none(),
+        help_text=_(
+            "Upcoming events that are not cancelled. The event's own rules "
+            "apply: a seat if one is free, else its waiting list."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_event"]
+        field.queryset = (
+            Event.objects.filter(end__gt=timezone.now())
+            .exclude(status=Event.Status.CANCELLED)
+            .order_by("start", "pk")
+        )
+        field.label_from_instance = event_label
+
+
+def admin_form(form, fields) -> helpers.AdminForm:
+    """``form`` laid out as the admin lays out its own forms."""
+    return helpers.AdminForm(form, [(None, {"fields": fields})], {})
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # Status first after the name: at 1280 px it shows without scrolling
+    # however long the addresses and titles are.
     list_display = (
         "name",
-        "email",
-        "organization",
-        "event",
         "status",
         "position",
         "attended",
+        "email",
+        "organization",
+        "event",
         "created_at",
     )
     list_filter = (
@@ -81,8 +160,17 @@ class RegistrationAdmin(admin.ModelAdmin):
         "mark_attended",
         "mark_not_attended",
         "resend_emails",
+        "revoke_links",
+        "move_registrations",
         "export_roster",
     )
+
+    def get_list_display(self, request):
+        # One event's roster: its title is the page's heading, not a column
+        # repeated on every row.
+        if filtered_event_id(request) is not None:
+            return tuple(name for name in self.list_display if name != "event")
+        return self.list_display
 
     def get_queryset(self, request):
         return with_waitlist_positions(super().get_queryset(request))
@@ -106,15 +194,20 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def _each(self, request, queryset, call, done_message):
         done = 0
+        # One warning per reason, naming everyone it held back: forty
+        # attendees ticked too early make one line, not forty.
+        refused: dict[str, list[str]] = {}
         for registration in queryset.select_related("event"):
             try:
                 call(registration)
             except services.RegistrationError as error:
-                self.message_user(
-                    request, f"{registration.name}: {error.message}", messages.WARNING
-                )
+                refused.setdefault(error.message, []).append(registration.name)
             else:
                 done += 1
+        for reason, names in refused.items():
+            self.message_user(
+                request, f"{', '.join(names)}: {reason}", messages.WARNING
+            )
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
 
@@ -170,7 +263,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Resend the registration email (with a new link)"),
+        description=_("Resend the registration email (with their link)"),
         permissions=["change"],
     )
     def resend_emails(self, request, queryset):
@@ -179,6 +272,83 @@ class RegistrationAdmin(admin.ModelAdmin):
             queryset,
             lambda r: services.resend_registration_email(registration_id=r.pk),
             lambda n: ngettext("Queued %d email.", "Queued %d emails.", n) % n,
+        )
+
+    @admin.action(
+        description=_("Revoke their links (the next email carries a new one)"),
+        permissions=["change"],
+    )
+    def revoke_links(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.revoke_links(registration_id=r.pk),
+            lambda n: (
+                ngettext(
+                    "Revoked the link of %d registration.",
+                    "Revoked the links of %d registrations.",
+                    n,
+                )
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Move selected to another event (one email each)"),
+        permissions=["change"],
+    )
+    def move_registrations(self, request, queryset):
+        """A page to choose the event, like the admin's delete confirmation;
+        its "Move them" runs the moves and comes back to the roster."""
+        chosen = list(
+            queryset.filter(status__in=Registration.ACTIVE)
+            .select_related("event")
+            .order_by("pk")
+        )
+        if not chosen:
+            self.message_user(
+                request,
+                _("Only registrations holding a seat or a place in line can move."),
+                messages.WARNING,
+            )
+            return None
+        form = MoveForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_valid():
+            target = form.cleaned_data["to_event"]
+            for registration in chosen:
+                self._move(request, registration, target)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Move registrations to another event"),
+            "registrations": chosen,
+            "adminform": admin_form(form, ["to_event"]),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "registrations/admin/move_registrations.html", context
+        )
+
+    def _move(self, request, registration, target):
+        try:
+            result = services.move_registration(
+                registration_id=registration.pk, to_event_id=target.pk
+            )
+        except services.RegistrationError as error:
+            self.message_user(
+                request, f"{registration.name}: {error.message}", messages.WARNING
+            )
+            return
+        moved = result.moved
+        if moved.status == Registration.Status.CONFIRMED:
+            text = _("%(name)s moved to %(event)s, with a seat; emailed.")
+        else:
+            text = _("%(name)s moved to the waiting list of %(event)s; emailed.")
+        self.message_user(
+            request, text % {"name": moved.name, "event": target}, messages.SUCCESS
         )
 
     @admin.action(
@@ -197,8 +367,85 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.event_roster),
                 name="registrations_registration_roster",
             ),
+            path(
+                "roster/<int:event_id>/add/",
+                self.admin_site.admin_view(self.add_registrant),
+                name="registrations_registration_add_registrant",
+            ),
             *super().get_urls(),
         ]
+
+    def add_registrant(self, request, event_id: int):
+        """Staff register someone by hand (who phoned, say), through the
+        same service and rules as the public form."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        roster_url = (
+            f"{reverse('admin:registrations_registration_changelist')}"
+            f"?{EVENT_FILTER}={event.pk}"
+        )
+        form = AddRegistrantForm(request.POST or None)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.register_for_event(
+                    event_id=event.pk,
+                    name=data["name"],
+                    email=data["email"],
+                    organization=data["organization"],
+                    accommodation_request=data["accommodation_request"],
+                    notify=data["notify"],
+                )
+            except services.RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                self._report_added(request, result, event)
+                return HttpResponseRedirect(roster_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Add a registrant"),
+            "subtitle": f"{event.title} · {event_when(event)}",
+            "event": event,
+            "roster_url": roster_url,
+            "adminform": admin_form(form, list(form.fields)),
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "registrations/admin/add_registrant.html", context
+        )
+
+    def _report_added(self, request, result, event):
+        registration = result.registration
+        params = {"name": registration.name, "event": event}
+        if not result.created:
+            params["status"] = registration.get_status_display()
+            if result.email_queued:
+                text = _(
+                    "%(name)s was already registered for %(event)s "
+                    "(%(status)s); their email was sent again."
+                )
+            else:
+                text = _(
+                    "%(name)s was already registered for %(event)s "
+                    "(%(status)s); nothing changed."
+                )
+            self.message_user(request, text % params, messages.WARNING)
+            return
+        if registration.status == Registration.Status.CONFIRMED:
+            text = _("%(name)s has a seat at %(event)s.") % params
+        else:
+            text = _(
+                "%(event)s is full: %(name)s is on its waiting list, number "
+                "%(position)s."
+            ) % {**params, "position": registration.waitlist_position}
+        emailed = (
+            _("They were emailed their confirmation and link.")
+            if result.email_queued
+            else _("Nobody was emailed.")
+        )
+        self.message_user(request, f"{text} {emailed}", messages.SUCCESS)
 
     def event_roster(self, request, event_id: int):
         """Every registration of one event (cancelled ones too), as CSV."""
@@ -211,13 +458,22 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # One event filtered: offer its whole roster as CSV.
+        # One event filtered: its roster, headed by the event, offered whole
+        # as CSV, and a way to add someone to it.
         extra_context = extra_context or {}
-        event_id = request.GET.get("event__id__exact")
-        if event_id and event_id.isdigit():
+        event_id = filtered_event_id(request)
+        event = Event.objects.filter(pk=event_id).first() if event_id else None
+        if event is not None:
+            extra_context["title"] = _("Roster: %(event)s") % {"event": event.title}
+            extra_context["subtitle"] = event_when(event)
             extra_context["roster_url"] = reverse(
-                "admin:registrations_registration_roster", args=[int(event_id)]
+                "admin:registrations_registration_roster", args=[event.pk]
             )
+            if self.has_change_permission(request):
+                extra_context["add_registrant_url"] = reverse(
+                    "admin:registrations_registration_add_registrant",
+                    args=[event.pk],
+                )
         return super().changelist_view(request, extra_context)
 
 
@@ -268,25 +524,42 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         description=_("Resend selected failed emails"), permissions=["change"]
     )
     def resend(self, request, queryset):
-        sendable = queryset.filter(
+        """Failed emails go out again. One that carried a registrant's link
+        had its bodies cleared when it was given up on: its registration's
+        own email is sent instead, with the same link, once per person."""
+        unsent = queryset.filter(
             status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING]
         )
-        count = sum(
-            requeue_email(email_id=pk) for pk in sendable.values_list("pk", flat=True)
+        queued = sum(
+            requeue_email(email_id=pk)
+            for pk in unsent.exclude(body_text="").values_list("pk", flat=True)
         )
-        skipped = queryset.count() - count
+        registration_ids = set(
+            unsent.filter(body_text="", registration__isnull=False).values_list(
+                "registration_id", flat=True
+            )
+        )
+        for registration_id in sorted(registration_ids):
+            try:
+                services.resend_registration_email(registration_id=registration_id)
+            except services.RegistrationError:
+                continue  # cancelled since, or purged: nothing to resend
+            queued += 1
+        skipped = queryset.count() - queued
         self.message_user(
             request,
-            ngettext("Queued %d email again.", "Queued %d emails again.", count)
-            % count,
-            messages.SUCCESS if count else messages.WARNING,
+            ngettext("Queued %d email again.", "Queued %d emails again.", queued)
+            % queued,
+            messages.SUCCESS if queued else messages.WARNING,
         )
         if skipped:
             self.message_user(
                 request,
                 ngettext(
-                    "%d was already sent or being sent; left alone.",
-                    "%d were already sent or being sent; left alone.",
+                    "%d was left alone: sent already, being sent, or its "
+                    "registration is no longer active.",
+                    "%d were left alone: sent already, being sent, or their "
+                    "registrations are no longer active.",
                     skipped,
                 )
                 % skipped,
@@ -417,6 +690,10 @@ class EventWithSeatsAdmin(EventAdmin):
         permissions=["change"],
     )
     def cancel_events(self, request, queryset):
+        """First a page that says who will be emailed, as the admin's delete
+        confirmation does; its "Yes" cancels and sends."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_cancel_events(request, queryset)
         for event in queryset:
             try:
                 emailed = services.cancel_event(event_id=event.pk)
@@ -424,6 +701,28 @@ class EventWithSeatsAdmin(EventAdmin):
                 self._report_refused(request, event, error)
             else:
                 self._report_cancelled(request, event, emailed)
+
+    def _confirm_cancel_events(self, request, queryset):
+        events = list(queryset.order_by("start", "pk"))
+        # The same people services.cancel_event writes to.
+        rows = [
+            (event, 0 if event.is_cancelled else reachable(event).count())
+            for event in events
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Cancel events and email their registrants?"),
+            "rows": rows,
+            "to_cancel": [e for e in events if not e.is_cancelled],
+            "already_cancelled": [e for e in events if e.is_cancelled],
+            "emailed": sum(count for _event, count in rows),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "registrations/admin/cancel_events_confirmation.html", context
+        )
 
     @admin.action(
         description=_("Email the recording to registrants (once each)"),

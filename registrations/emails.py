@@ -4,23 +4,44 @@ reports, and sent by a task after the commit.
 ``queue_email`` is called by the services (inside their transaction);
 ``deliver_outbound_email`` is what the task runs. A mail server that fails
 costs a retry, never a registration.
+
+What survives what:
+
+- A database connection that drops while the mail server talks (PostgreSQL
+  restarted, the connection killed): the row is written on a fresh
+  connection, retried for about half a minute, so the email is recorded as
+  sent and the worker's own bookkeeping finds a working connection.
+- A worker killed mid-send: its row stays "sending"; ``send_due_emails``
+  (run every half minute by ``bin/serve``, or a timer) sends it again once
+  the claim is ``STALE_CLAIM`` old. The mail server may then get it twice:
+  every attempt carries the same ``Message-ID``, so the copies are
+  recognisably one message.
+- A mail server that never answers: each step of the conversation waits at
+  most ``EMAIL_TIMEOUT`` seconds (settings), then the send fails and is
+  retried later.
 """
 
+import hashlib
 import logging
 import threading
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.templatetags.event_tags import event_when
 
 from .models import OutboundEmail, Registration
 
@@ -42,11 +63,33 @@ SUBJECTS = {
 # Emails about a held seat carry the join URL and the event as an .ics.
 SEAT_KINDS = {Kind.CONFIRMATION, Kind.PROMOTION, Kind.REMINDER, Kind.EVENT_CHANGED}
 
+# Emails that carry the registrant's self-service link (a secret): their
+# bodies are cleared once sent and once given up on. A failed one is not
+# resent from the outbox (it has nothing left to send); staff resend the
+# registration's email, which carries the same link.
+LINK_KINDS = {
+    Kind.CONFIRMATION,
+    Kind.WAITLISTED,
+    Kind.PROMOTION,
+    Kind.REMINDER,
+    Kind.EVENT_CHANGED,
+    # Not a registration's link, but as secret: it signs in to My registrations.
+    Kind.SIGN_IN,
+}
+CLEARED_BODIES = {"body_text": "", "body_html": "", "ics": ""}
+
 # Seconds to wait before each retry; one more try than there are delays.
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200)
 
-# A claim older than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=15)
+# A claim older than this belongs to a worker that died mid-send. A live
+# send takes at most a few EMAIL_TIMEOUTs (one per step of the SMTP
+# conversation) plus RECORD_RETRY_WAITS, well under this.
+STALE_CLAIM = timedelta(minutes=2)
+
+# After the mail server took an email, keep trying to record it (on a fresh
+# connection each time) for this long: a PostgreSQL restart takes seconds,
+# and an email whose "sent" is lost goes out again.
+RECORD_RETRY_WAITS = (0, 1, 2, 4, 8, 15)
 
 
 def retry_delays() -> tuple[int, ...]:
@@ -64,15 +107,12 @@ def absolute_url(path: str) -> str:
 
 
 def when_text(event: Event) -> str:
-    """ "Tuesday, March 3, 2026, 2:00 PM - 3:00 PM Eastern Time - US & Canada"."""
-    start, end = event.local_start, event.local_end
-    day = dateformat.format(start, "l, F j, Y")
-    start_time = dateformat.format(start, "g:i A")
-    if start.date() == end.date():
-        end_text = dateformat.format(end, "g:i A")
-    else:
-        end_text = dateformat.format(end, "l, F j, Y, g:i A")
-    return f"{day}, {start_time} - {end_text} {event.time_zone_label}"
+    """ "Tuesday, March 3, 2026, 2:00pm - 3:00pm Eastern Time - US & Canada".
+
+    The event page's own date line (``events/_when.html``), from the same
+    filters, so an email never writes a time differently from the page."""
+    when = event_when(event)
+    return f"{when.long_date}, {when.time_range} {when.zone_label}"
 
 
 # The seat holder's .ics names no one, so every seat email about the same
@@ -114,6 +154,9 @@ def queue_email(
     ``token`` is the fresh self-service token when the email carries the
     link; it exists in the clear only in this email's body, until it is sent.
     """
+    if token and kind not in LINK_KINDS:
+        # LINK_KINDS decides whose bodies are cleared when given up on.
+        raise ValueError(f"{kind!r} emails do not carry the self-service link")
     event = registration.event
     seat = kind in SEAT_KINDS and registration.status == Registration.Status.CONFIRMED
     context = {
@@ -154,13 +197,25 @@ def enqueue_email(email_id: int, run_after: datetime | None = None) -> None:
     task.enqueue(email_id)
 
 
+def message_id(email: OutboundEmail) -> str:
+    """The row's own ``Message-ID``, the same on every attempt: a second
+    delivery (a worker killed after the server took the message) is then
+    recognisably the same message, and mail clients show it once. The hash
+    of the row's creation time tells apart rows of the same number in
+    another database (a restored backup, a staging copy)."""
+    created = email.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    digest = hashlib.sha256(f"{email.pk}.{created}".encode()).hexdigest()[:12]
+    host = punycode(urlsplit(settings.SITE_URL).hostname or "almanac.invalid")
+    return f"<almanac.outbound.{email.pk}.{digest}@{host}>"
+
+
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id(email)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -203,16 +258,15 @@ def _deliver(email_id: int) -> str:
         build_message(email).send()
     except Exception as exc:
         return _record_failure(email, exc)
-    OutboundEmail.objects.filter(pk=email_id).update(
+    _record_after_send(
+        email_id,
         status=OutboundEmail.Status.SENT,
         sent_at=timezone.now(),
         claimed_at=None,
         next_attempt_at=None,
         last_error="",
         # The bodies may hold a self-service link: keep only the record.
-        body_text="",
-        body_html="",
-        ics="",
+        **CLEARED_BODIES,
     )
     return OutboundEmail.Status.SENT
 
@@ -223,20 +277,65 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> str:
     )
     error = f"{type(exc).__name__}: {exc}"[:2000]
     delays = retry_delays()
+    cleared = {}
     if email.attempts >= max_attempts():
         status, next_attempt_at = OutboundEmail.Status.FAILED, None
+        if email.kind in LINK_KINDS:
+            # Given up on: the link it carries has no reason to stay.
+            cleared = CLEARED_BODIES
     else:
         status = OutboundEmail.Status.PENDING
         next_attempt_at = timezone.now() + timedelta(seconds=delays[email.attempts - 1])
-    OutboundEmail.objects.filter(pk=email.pk).update(
+    _record_after_send(
+        email.pk,
         status=status,
         claimed_at=None,
         next_attempt_at=next_attempt_at,
         last_error=error,
+        **cleared,
     )
     if next_attempt_at is not None:
         schedule_retry(email.pk, next_attempt_at)
     return status
+
+
+def _record_after_send(email_id: int, **fields) -> None:
+    """Write what the mail server did to the row, surviving a database
+    connection that went away while it talked (a PostgreSQL restart, a
+    killed connection): each try runs on a fresh connection."""
+    _retry_on_lost_connection(
+        lambda: OutboundEmail.objects.filter(pk=email_id).update(**fields)
+    )
+
+
+def _retry_on_lost_connection(write: Callable[[], object]) -> None:
+    if connection.in_atomic_block:
+        # Inside someone's transaction (the immediate backend under a test):
+        # a new connection would lose it, so there is nothing to retry.
+        write()
+        return
+    last_try = len(RECORD_RETRY_WAITS) - 1
+    for attempt, wait in enumerate(RECORD_RETRY_WAITS):
+        time.sleep(wait)
+        # The mail server may have taken long enough for the connection to
+        # die: have Django check it before use, and reconnect if it did.
+        connection.close_if_unusable_or_obsolete()
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if attempt == last_try:
+                raise
+            logger.warning("Database unavailable while recording an email: %r", exc)
+            connection.close()
+
+
+def release_broken_connection() -> None:
+    """Leave the task's database connection fit for whoever uses it next:
+    ``db_worker`` records each task's result on it right after, and a
+    connection that died during the task would take the worker down."""
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def schedule_retry(email_id: int, run_after: datetime) -> None:
@@ -254,16 +353,22 @@ def schedule_retry(email_id: int, run_after: datetime) -> None:
 
 def requeue_email(*, email_id: int) -> bool:
     """Staff's "resend": give a failed (or stuck) email a fresh set of tries."""
-    # An email whose registrant was purged has no address left to send to.
-    updated = OutboundEmail.objects.filter(
-        pk=email_id,
-        status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING],
-        registration__purged_at__isnull=True,
-    ).update(
-        status=OutboundEmail.Status.PENDING,
-        attempts=0,
-        next_attempt_at=None,
-        claimed_at=None,
+    # An email whose registrant was purged has no address left to send to;
+    # one whose bodies were cleared when it was given up on has nothing left
+    # to send (its registration's own "resend" sends a fresh one).
+    updated = (
+        OutboundEmail.objects.filter(
+            pk=email_id,
+            status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING],
+            registration__purged_at__isnull=True,
+        )
+        .exclude(body_text="")
+        .update(
+            status=OutboundEmail.Status.PENDING,
+            attempts=0,
+            next_attempt_at=None,
+            claimed_at=None,
+        )
     )
     if updated:
         transaction.on_commit(partial(enqueue_email, email_id), robust=True)
@@ -277,9 +382,7 @@ def send_due_emails(*, limit: int | None = None) -> dict[str, int]:
     outage); it is harmless to run while workers are busy.
     """
     now = timezone.now()
-    OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=OutboundEmail.Status.PENDING, claimed_at=None)
+    release_stale_claims(now=now)
     due = (
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -293,3 +396,32 @@ def send_due_emails(*, limit: int | None = None) -> dict[str, int]:
         status = deliver_outbound_email(email_id=email_id)
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def release_stale_claims(*, now: datetime) -> int:
+    """Rows left "sending" by a worker that stopped mid-send (killed, or its
+    host went down) become due again; one that has had all its tries is
+    given up on, so an email that kills its worker is not tried forever.
+    Returns how many were released."""
+    stale = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    exhausted = stale.filter(attempts__gte=max_attempts())
+    given_up = {
+        "status": OutboundEmail.Status.FAILED,
+        "claimed_at": None,
+        "next_attempt_at": None,
+        "last_error": "The worker stopped while sending it, on its last try.",
+    }
+    failed = exhausted.filter(kind__in=LINK_KINDS).update(**given_up, **CLEARED_BODIES)
+    failed += exhausted.update(**given_up)
+    released = stale.update(status=OutboundEmail.Status.PENDING, claimed_at=None)
+    if failed or released:
+        logger.warning(
+            "%s email(s) were left sending by a worker that stopped: "
+            "%s queued again, %s given up on",
+            failed + released,
+            released,
+            failed,
+        )
+    return released

@@ -9,15 +9,16 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .validators import BIDI_CONTROLS, one_line_text, public_email_domain
+
 # A field no person sees or fills; bots that fill every field give themselves
 # away. Named to attract bots but not browsers' autofill.
 HONEYPOT = "homepage"
 
-# Characters that reorder text as it is displayed (bidirectional overrides
-# and isolates): in a name they can make a roster lie about who registered.
-BIDI_CONTROLS = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
-)
+# The id of the registration box on the event page (its form comes back there).
+REGISTRATION_BOX = "register"
+# The id of the details form on the registrant's own page.
+DETAILS_FORM = "details"
 
 
 def refuse_bidi_controls(value: str) -> str:
@@ -38,18 +39,21 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
+        validators=[one_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("Your confirmation and the link to join are sent here."),
+        validators=[public_email_domain],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     organization = forms.CharField(
         label=_("Library or organization"),
         max_length=200,
         required=False,
+        validators=[one_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     accommodation_request = forms.CharField(
@@ -84,9 +88,12 @@ class RegistrationForm(forms.Form):
         helper = FormHelper()
         helper.form_method = "post"
         if self.event is not None:
-            helper.form_action = reverse(
+            # To the registration box: a refused form comes back at it, not
+            # at the top of a page whose box is far below on a phone.
+            register_url = reverse(
                 "registrations:register", kwargs={"slug": self.event.slug}
             )
+            helper.form_action = f"{register_url}#{REGISTRATION_BOX}"
         helper.form_class = "registration-form"
         helper.layout = Layout(
             *(name for name in self.fields if name != HONEYPOT),
@@ -107,17 +114,63 @@ class RegistrationForm(forms.Form):
             )
         return email
 
-    # Names may need zero-width joiners (Persian, Indic scripts), so only the
-    # direction overrides are refused there.
-    def clean_name(self):
-        return refuse_bidi_controls(self.cleaned_data["name"])
-
-    def clean_organization(self):
-        return refuse_bidi_controls(self.cleaned_data["organization"])
-
+    # The name and organization are one line (their fields' validators); the
+    # request may run to several, but not reorder itself on display.
     def clean_accommodation_request(self):
         return refuse_bidi_controls(self.cleaned_data["accommodation_request"])
 
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get(HONEYPOT))
+
+
+class RegistrationDetailsForm(forms.Form):
+    """What a registrant may correct on their own page: the registration
+    form's fields and rules, but not the email address (whom the
+    registration belongs to)."""
+
+    name = RegistrationForm.base_fields["name"]
+    organization = RegistrationForm.base_fields["organization"]
+    accommodation_request = RegistrationForm.base_fields["accommodation_request"]
+
+    clean_accommodation_request = RegistrationForm.clean_accommodation_request
+
+    def __init__(self, *args, token: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.token = token
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_method = "post"
+        details_url = reverse("registrations:details", kwargs={"token": self.token})
+        # Back at the form when something needs fixing.
+        helper.form_action = f"{details_url}#{DETAILS_FORM}"
+        helper.form_class = "registration-details-form"
+        helper.form_id = DETAILS_FORM
+        helper.form_error_title = _("Please check your details")
+        helper.layout = Layout(*self.fields, Submit("save", _("Save my details")))
+        return helper
+
+
+class SignInLinkForm(forms.Form):
+    """The address to send a sign-in link to, for My registrations."""
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The address you registered with."),
+        validators=[public_email_domain],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    clean_email = RegistrationForm.clean_email
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_method = "post"
+        helper.form_action = reverse("registrations:my_registrations")
+        helper.form_class = "sign-in-link-form"
+        helper.layout = Layout("email", Submit("send", _("Email me a sign-in link")))
+        return helper

@@ -7,9 +7,12 @@ import hashlib
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+
+from .validators import one_line_text
 
 
 def normalize_email(email: str) -> str:
@@ -36,7 +39,7 @@ class Registration(models.Model):
         related_name="registrations",
         on_delete=models.CASCADE,
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[one_line_text])
     email = models.EmailField(_("email"), max_length=254)
     email_normalized = models.EmailField(
         _("email (normalized)"),
@@ -45,7 +48,10 @@ class Registration(models.Model):
         help_text=_("Trimmed and lower-cased, to find a repeat registration."),
     )
     organization = models.CharField(
-        _("library or organization"), max_length=200, blank=True
+        _("library or organization"),
+        max_length=200,
+        blank=True,
+        validators=[one_line_text],
     )
     accommodation_request = models.TextField(
         _("accessibility or accommodation request"), blank=True
@@ -63,8 +69,14 @@ class Registration(models.Model):
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # The self-service link's token is a secret: only its SHA-256 is kept.
+    # The token itself is derived from ``link_secret`` with the SECRET_KEY
+    # (services/links.py), so every email can carry the same link, and a
+    # database dump alone, without the key, yields no working link.
     token_hash = models.CharField(
         _("token hash"), max_length=64, unique=True, editable=False
+    )
+    link_secret = models.CharField(
+        _("link secret"), max_length=64, editable=False, default=""
     )
     last_emailed_at = models.DateTimeField(
         _("last emailed"),
@@ -151,6 +163,7 @@ class OutboundEmail(models.Model):
         REMINDER = "reminder", _("Reminder")
         EVENT_CHANGED = "event_changed", _("Event changed")
         RECORDING = "recording", _("Recording available")
+        SIGN_IN = "sign_in", _("Sign-in link for My registrations")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -214,3 +227,40 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class SignInLink(models.Model):
+    """A link emailed to someone who asked to see their registrations
+    ("My registrations"). It works once and for a day; only the SHA-256 of
+    its token is kept, so a database dump alone signs nobody in."""
+
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, editable=False
+    )
+    email_normalized = models.EmailField(
+        _("email (normalized)"),
+        max_length=254,
+        help_text=_("Whose registrations the link shows: trimmed, lower-cased."),
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    used_at = models.DateTimeField(
+        _("used"),
+        null=True,
+        blank=True,
+        help_text=_("When someone signed in with it; it works only once."),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [
+            # How recently this address was sent a link (one per few minutes).
+            models.Index(
+                fields=["email_normalized", "created_at"],
+                name="sign_in_link_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"Sign-in link {self.pk}"

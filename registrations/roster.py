@@ -39,10 +39,22 @@ def spreadsheet_safe(value) -> str:
     return text
 
 
-def roster_rows(registrations) -> Iterator[list[str]]:
-    def local(moment, event):
-        return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+def local_time(moment, event) -> str:
+    """On the event's clock, saying which: "2031-10-21 14:00 EDT (UTC-04:00)".
+    One roster may hold events in several zones, and a bare "14:00" read in
+    another office would pass for its own time."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(event.tz)
+    offset = f"UTC{local:%:z}"
+    abbreviation = local.tzname() or ""
+    # Some zones have no letters of their own ("+03"): the offset says it.
+    if abbreviation[:1] in {"+", "-"} or not abbreviation:
+        return f"{local:%Y-%m-%d %H:%M} {offset}"
+    return f"{local:%Y-%m-%d %H:%M} {abbreviation} ({offset})"
 
+
+def roster_rows(registrations) -> Iterator[list[str]]:
     for r in registrations:
         yield [
             spreadsheet_safe(v)
@@ -55,9 +67,9 @@ def roster_rows(registrations) -> Iterator[list[str]]:
                 r.get_status_display(),
                 r.position or "",
                 "yes" if r.attended else "no",
-                local(r.created_at, r.event),
-                local(r.promoted_at, r.event),
-                local(r.cancelled_at, r.event),
+                local_time(r.created_at, r.event),
+                local_time(r.promoted_at, r.event),
+                local_time(r.cancelled_at, r.event),
             )
         ]
 

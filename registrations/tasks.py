@@ -7,10 +7,15 @@ everything, so a mail server's failure never reaches the member.
 
 from django.tasks import task
 
-from .emails import deliver_outbound_email
+from .emails import deliver_outbound_email, release_broken_connection
 
 
 @task()
 def send_outbound_email(email_id: int) -> str:
     """Send one outbox row; record a failure on it and schedule the retry."""
-    return deliver_outbound_email(email_id=email_id)
+    try:
+        return deliver_outbound_email(email_id=email_id)
+    finally:
+        # db_worker writes the task's result on this connection next; one
+        # that died under the task (PostgreSQL restarted) would stop it.
+        release_broken_connection()

@@ -4,74 +4,67 @@ A self-service link is opened by mail scanners too, so no GET here changes
 anything; cancelling takes a POST from the confirmation page.
 """
 
-import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from events import views as event_views
 from events.ical import event_ics
 from events.models import Event
+from events.templatetags.event_tags import event_when
+from limits import services as limits
 
 from . import selectors, services
-from .forms import RegistrationForm
-from .models import Registration
+from .forms import RegistrationDetailsForm, RegistrationForm, SignInLinkForm
+from .models import Registration, hash_token
 from .selectors import get_registration_by_token
 
 RESULT_SALT = "registrations.result"
 # The result page is for the browser that just registered, not a bookmark.
 RESULT_MAX_AGE = 60 * 60
-CONFIRMED, WAITLISTED, EXISTING = "confirmed", "waitlisted", "existing"
 
 
-def client_address(request) -> str:
-    """The member's address. Behind a reverse proxy every request comes from
-    the proxy, so REGISTRATION_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR")
-    names the header it fills in; the proxy appends, so the last entry is the
-    one it saw and the only one a client cannot forge."""
-    header = getattr(settings, "REGISTRATION_CLIENT_IP_HEADER", None)
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+# Registration POSTs are counted per client network under this name.
+LIMIT_SCOPE = "registration"
 
 
-def rate_limit() -> tuple[int, int]:
-    """(attempts, seconds) from REGISTRATION_RATE_LIMIT, e.g. "10/600"."""
-    attempts, seconds = getattr(settings, "REGISTRATION_RATE_LIMIT", "10/600").split(
-        "/"
+def registration_rates() -> tuple[limits.Rate, limits.Rate]:
+    """How many registrations one client network may make per window
+    (REGISTRATION_RATE_LIMIT: a library's staff share one address), and how
+    many POSTs of any outcome, mistyped ones too (REGISTRATION_POST_LIMIT)."""
+    return (
+        limits.Rate.parse(
+            settings.REGISTRATION_RATE_LIMIT, setting="REGISTRATION_RATE_LIMIT"
+        ),
+        limits.Rate.parse(
+            settings.REGISTRATION_POST_LIMIT, setting="REGISTRATION_POST_LIMIT"
+        ),
     )
-    return int(attempts), int(seconds)
 
 
-def over_rate_limit(request) -> bool:
-    """Count this POST against its address; True once past the limit.
+def over_rate_limit(client: str) -> bool:
+    """Whether the client (``limits.client_key``) has used up either rate.
 
-    Kept in the shared cache so every app server counts together. Counting
-    up first costs one trip to the cache on every POST but the first of a
-    window (an ``add`` first would cost two).
+    Counted in the database, so every app server counts together and no
+    cache eviction or outage starts anyone over; one indexed count (two for
+    a client with many attempts), before the event is locked.
     """
-    attempts, seconds = rate_limit()
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"registrations:rate:{address}"
-    try:
-        return cache.incr(key) > attempts
-    except ValueError:  # the first POST of a window
-        pass
-    if cache.add(key, 1, timeout=seconds):
-        return False
-    try:  # another request started the window just now
-        return cache.incr(key) > attempts
-    except ValueError:  # and it expired already
-        cache.set(key, 1, timeout=seconds)
-        return False
+    registered, posted = registration_rates()
+    return limits.is_over_limit(
+        scope=LIMIT_SCOPE, key=client, successes=registered, attempts=posted
+    )
 
 
 def event_page_with_form(request, slug: str, form, status: int = 200):
@@ -84,7 +77,10 @@ def event_page_with_form(request, slug: str, form, status: int = 200):
 @require_POST
 def register(request, slug: str):
     form = RegistrationForm(request.POST)
-    if over_rate_limit(request):
+    client = limits.client_key(request)
+    if over_rate_limit(client):
+        # Refused POSTs are not counted: a script that keeps knocking adds
+        # no rows, and is let in again as its earlier attempts age out.
         form.is_valid()
         form.add_error(
             None,
@@ -93,66 +89,60 @@ def register(request, slug: str):
                 "a few minutes and try again."
             ),
         )
-        return event_page_with_form(request, slug, form, status=429)
-    if form.is_spam:
-        # Look like success to the bot; store and send nothing.
-        return redirect(result_url(slug, CONFIRMED))
-    if not form.is_valid():
-        return event_page_with_form(request, slug, form)
-    data = form.cleaned_data
+        response = event_page_with_form(request, slug, form, status=429)
+        # At the latest: the sliding window may free a place sooner.
+        response["Retry-After"] = str(max(r.seconds for r in registration_rates()))
+        return response
+    # Every other POST counts towards REGISTRATION_POST_LIMIT; only one that
+    # registers (or finds its registration) towards REGISTRATION_RATE_LIMIT,
+    # so a mistyped form costs colleagues behind the same address nothing.
+    registered = False
     try:
-        # The service finds the event by its slug in the query that locks
-        # it, and decides from counts read under that lock.
-        result = services.register_for_event(
-            event_slug=slug,
-            name=data["name"],
-            email=data["email"],
-            organization=data["organization"],
-            accommodation_request=data["accommodation_request"],
-        )
-    except services.RegistrationError as error:
-        if error.code in {services.NOT_FOUND, selectors.UNPUBLISHED}:
-            raise Http404(_("There is no published event at this address.")) from None
-        form.add_error(None, error.message)
-        return event_page_with_form(request, slug, form)
-    registration = result.registration
-    if not result.created:
-        outcome = EXISTING
-    elif registration.status == Registration.Status.WAITLISTED:
-        outcome = WAITLISTED
-    else:
-        outcome = CONFIRMED
-    return redirect(
-        result_url(
-            slug,
-            outcome,
-            registration=registration,
-            email_queued=result.email_queued,
-        )
+        if form.is_spam:
+            # Look like success to the bot; store and send nothing.
+            return redirect(result_url(slug))
+        if not form.is_valid():
+            return event_page_with_form(request, slug, form)
+        data = form.cleaned_data
+        try:
+            # The service finds the event by its slug in the query that locks
+            # it, and decides from counts read under that lock.
+            result = services.register_for_event(
+                event_slug=slug,
+                name=data["name"],
+                email=data["email"],
+                organization=data["organization"],
+                accommodation_request=data["accommodation_request"],
+            )
+        except services.RegistrationError as error:
+            if error.code in {services.NOT_FOUND, selectors.UNPUBLISHED}:
+                raise Http404(
+                    _("There is no published event at this address.")
+                ) from None
+            form.add_error(None, error.message)
+            return event_page_with_form(request, slug, form)
+        registered = True
+    finally:
+        # After the service's commit: the insert never holds the event lock.
+        limits.record_attempt(scope=LIMIT_SCOPE, key=client, succeeded=registered)
+    return redirect(result_url(slug, registration=result.registration))
+
+
+def result_url(slug: str, *, registration: Registration | None = None) -> str:
+    """The page after a POST, carrying which registration in a signed
+    parameter: no session, no cookie, and nothing anyone could forge.
+    (Signed, not encrypted: so no personal data in it, as URLs end up in
+    logs.)"""
+    value = signing.dumps(
+        {"r": registration.pk if registration else None},
+        salt=RESULT_SALT,
+        compress=True,
     )
-
-
-def result_url(
-    slug: str,
-    outcome: str,
-    *,
-    registration: Registration | None = None,
-    email_queued: bool = True,
-) -> str:
-    """The page after a POST, carrying what happened in a signed parameter:
-    no session, no cookie, and nothing anyone could forge. (Signed, not
-    encrypted: so no personal data in it, as URLs end up in logs.)"""
-    payload = {
-        "o": outcome,
-        "r": registration.pk if registration else None,
-        "q": email_queued,
-    }
-    value = signing.dumps(payload, salt=RESULT_SALT, compress=True)
     path = reverse("registrations:registered", kwargs={"slug": slug})
     return f"{path}?r={value}"
 
 
-@require_GET
+@require_safe
 def registered(request, slug: str):
     event = get_object_or_404(Event.objects.published(), slug=slug)
     try:
@@ -163,21 +153,19 @@ def registered(request, slug: str):
         return render(request, "registrations/result_expired.html", {"event": event})
     except signing.BadSignature:
         return redirect(event)
-    registration = None
+    # The page is the same whether the address was new or registered
+    # already, and shows no status: whoever typed an address into the form
+    # learns nothing about its registration. Its status lives behind the
+    # link we email (PRODUCT.md section 4).
+    email = ""
     if payload.get("r"):
-        registration = Registration.objects.filter(pk=payload["r"], event=event).first()
+        email = (
+            Registration.objects.filter(pk=payload["r"], event=event)
+            .values_list("email", flat=True)
+            .first()
+        ) or ""
     return render(
-        request,
-        "registrations/result.html",
-        {
-            "event": event,
-            "outcome": payload.get("o"),
-            "email": registration.email if registration else "",
-            "email_queued": payload.get("q", True),
-            "registration": registration,
-            "status": registration.status if registration else CONFIRMED,
-            "position": registration.waitlist_position if registration else None,
-        },
+        request, "registrations/result.html", {"event": event, "email": email}
     )
 
 
@@ -208,14 +196,38 @@ def can_cancel(registration: Registration) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def manage(request, token: str):
     registration = get_registration_by_token(token)
     if registration is None:
         return unknown_link(request)
+    return manage_page(request, registration, token)
+
+
+def manage_page(
+    request,
+    registration: Registration,
+    token: str,
+    *,
+    details_form: RegistrationDetailsForm | None = None,
+    status: int = 200,
+):
+    """The registrant's own page; after a refused correction, with the
+    details form as typed and its errors."""
     event = registration.event
     confirmed = registration.status == Registration.Status.CONFIRMED
     show_join = confirmed and not event.is_cancelled and bool(event.join_url)
+    # Details can be corrected while the registration could be cancelled.
+    can_change = can_cancel(registration)
+    if details_form is None and can_change:
+        details_form = RegistrationDetailsForm(
+            token=token,
+            initial={
+                "name": registration.name,
+                "organization": registration.organization,
+                "accommodation_request": registration.accommodation_request,
+            },
+        )
     return private(
         render(
             request,
@@ -223,6 +235,7 @@ def manage(request, token: str):
             {
                 "registration": registration,
                 "event": event,
+                "when": event_when(event),
                 "token": token,
                 "position": registration.waitlist_position,
                 "join_url": event.join_url if show_join else "",
@@ -231,15 +244,55 @@ def manage(request, token: str):
                     if confirmed
                     else ""
                 ),
-                "can_cancel": can_cancel(registration),
+                "can_cancel": can_change,
+                "details_form": details_form if can_change else None,
+                # Refused because the registration can no longer change (it
+                # was cancelled, or the event started, while the form was
+                # open): the form is gone, the reason stays.
+                "details_refusal": (
+                    " ".join(details_form.non_field_errors())
+                    if details_form is not None and not can_change
+                    else ""
+                ),
                 "just_cancelled": request.GET.get("cancelled") == "1",
+                "just_saved": request.GET.get("saved") == "1",
             },
+            status=status,
         )
     )
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_POST
+def update_details(request, token: str):
+    """The registrant corrects their name, library or request (POST from
+    their page); back to the page with a "saved" notice, or with the form's
+    errors."""
+    form = RegistrationDetailsForm(request.POST, token=token)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_registration_details(
+                token=token,
+                name=data["name"],
+                organization=data["organization"],
+                accommodation_request=data["accommodation_request"],
+            )
+        except services.RegistrationError as error:
+            if error.code == services.NOT_FOUND:
+                return unknown_link(request)
+            form.add_error(None, error.message)
+        else:
+            manage_url = reverse("registrations:manage", kwargs={"token": token})
+            return private(redirect(f"{manage_url}?saved=1"))
+    registration = get_registration_by_token(token)
+    if registration is None:
+        return unknown_link(request)
+    return manage_page(request, registration, token, details_form=form)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, token: str):
     """GET asks "are you sure?" and changes nothing; POST cancels."""
     error = ""
@@ -273,7 +326,7 @@ def cancel(request, token: str):
     )
 
 
-@require_GET
+@require_safe
 def private_ics(request, token: str):
     """The registrant's own calendar file: with the join URL once confirmed."""
     registration = get_registration_by_token(token)
@@ -287,3 +340,178 @@ def private_ics(request, token: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return private(response)
+
+
+# My registrations: every registration of one address, behind a sign-in
+# link emailed to it (services.sign_in). The browser stays signed in for its
+# session only, and at most SIGNED_IN_FOR.
+
+# Where the signed-in address and the moment of signing in are kept.
+MY_SESSION_KEY = "my_registrations"
+SIGNED_IN_FOR = timedelta(hours=12)
+# Links asked for per client network (a library's staff share one address),
+# on top of one link per email address every few minutes.
+SIGN_IN_LINK_SCOPE = "sign_in_link"
+DEFAULT_SIGN_IN_LINK_RATE_LIMIT = "30/3600"
+
+
+def sign_in_link_rate() -> limits.Rate:
+    return limits.Rate.parse(
+        getattr(settings, "SIGN_IN_LINK_RATE_LIMIT", DEFAULT_SIGN_IN_LINK_RATE_LIMIT),
+        setting="SIGN_IN_LINK_RATE_LIMIT",
+    )
+
+
+def signed_in_address(request) -> str:
+    """The address this browser signed in as, or "" (never, signed out, or
+    longer ago than SIGNED_IN_FOR: a browser that restores its session after
+    a restart keeps its cookie)."""
+    signed_in = request.session.get(MY_SESSION_KEY)
+    if not signed_in:
+        return ""
+    if timezone.now().timestamp() - signed_in["at"] > SIGNED_IN_FOR.total_seconds():
+        del request.session[MY_SESSION_KEY]
+        return ""
+    return signed_in["email"]
+
+
+def sign_in_link_form_page(request, form, *, status: int = 200):
+    return private(
+        render(
+            request,
+            "registrations/my_sign_in_request.html",
+            {"form": form, "signed_out": request.GET.get("signed_out") == "1"},
+            status=status,
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_registrations(request):
+    """GET: the signed-in address's registrations, or the form that asks for
+    a sign-in link. POST: send one (the answer never says whether the
+    address has registrations)."""
+    if request.method == "POST":
+        return ask_for_sign_in_link(request)
+    email = signed_in_address(request)
+    if not email:
+        return sign_in_link_form_page(request, SignInLinkForm())
+    now = timezone.now()
+    upcoming, past = [], []
+    for registration in services.registrations_of(email):
+        event = registration.event
+        token = services.link_token(registration)
+        # The registration's current link (after staff revoke links, the new
+        # one). A row from before link secrets, or made under another
+        # SECRET_KEY, has none that matches: offer none rather than a dead one.
+        works = hash_token(token) == registration.token_hash
+        row = {
+            "registration": registration,
+            "event": event,
+            "when": event_when(event),
+            "manage_url": (
+                reverse("registrations:manage", kwargs={"token": token})
+                if works
+                else ""
+            ),
+        }
+        (past if event.end <= now else upcoming).append(row)
+    return private(
+        render(
+            request,
+            "registrations/my_registrations.html",
+            {"email": email, "upcoming": upcoming, "past": past},
+        )
+    )
+
+
+def ask_for_sign_in_link(request):
+    form = SignInLinkForm(request.POST)
+    client = limits.client_key(request)
+    rate = sign_in_link_rate()
+    if limits.is_over_limit(
+        scope=SIGN_IN_LINK_SCOPE, key=client, successes=rate, attempts=rate
+    ):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many sign-in links were asked for from your network. "
+                "Please wait a few minutes and try again."
+            ),
+        )
+        response = sign_in_link_form_page(request, form, status=429)
+        response["Retry-After"] = str(rate.seconds)
+        return response
+    limits.record_attempt(scope=SIGN_IN_LINK_SCOPE, key=client, succeeded=True)
+    if not form.is_valid():
+        return sign_in_link_form_page(request, form)
+    try:
+        # Sent or not (one per address every few minutes), the answer is
+        # the same page.
+        services.request_sign_in_link(email=form.cleaned_data["email"])
+    except services.RegistrationError as error:
+        form.add_error("email", error.message)
+        return sign_in_link_form_page(request, form)
+    return private(redirect("registrations:my_link_sent"))
+
+
+@never_cache
+@require_safe
+def my_link_sent(request):
+    return private(render(request, "registrations/my_link_sent.html"))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_sign_in(request, token: str):
+    """GET shows a "Sign in" button and changes nothing (mail scanners open
+    links); its POST uses the link up and signs this browser in."""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            email = services.sign_in_with_link(token=token)
+        except services.RegistrationError as exc:
+            error = exc.message
+            status = 404 if exc.code == services.NOT_FOUND else 410
+        else:
+            # A new session key: whoever planted a session id in this
+            # browser before does not share the signed-in one.
+            request.session.cycle_key()
+            request.session[MY_SESSION_KEY] = {
+                "email": email,
+                "at": timezone.now().timestamp(),
+            }
+            # Until the browser closes.
+            request.session.set_expiry(0)
+            return private(redirect("registrations:my_registrations"))
+    else:
+        link = services.find_sign_in_link(token)
+        if link is None:
+            error, status = _("We don't recognize this sign-in link."), 404
+        elif link.used_at is not None:
+            error = _("This sign-in link has been used already: each one works once.")
+            status = 410
+        elif timezone.now() >= link.expires_at:
+            error = _("This sign-in link has expired: each one works for a day.")
+            status = 410
+    return private(
+        render(
+            request,
+            "registrations/my_sign_in.html",
+            {"token": token, "error": error, "form": SignInLinkForm()},
+            status=status,
+        )
+    )
+
+
+@never_cache
+@require_POST
+def my_sign_out(request):
+    request.session.pop(MY_SESSION_KEY, None)
+    request.session.cycle_key()
+    return private(
+        redirect(reverse("registrations:my_registrations") + "?signed_out=1")
+    )

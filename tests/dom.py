@@ -1,20 +1,31 @@
-"""Pages read as HTML, not as bytes: find elements by tag and attributes.
+"""Pages read as HTML, not as bytes: find elements by tag and attributes,
+and read a page's words as a member sees them.
 
 Built on Django's own test parser (``django.test.html.parse_html``, the one
 behind ``assertInHTML``), so attribute order, quoting, whitespace and class
 order do not matter, and an escaped ``&lt;b&gt;`` is text, never an element.
+``text_of`` reads a whole page's sentences instead, where the words run across
+inline tags.
 """
+
+import re
+from html import unescape
 
 from django.test.html import Element, parse_html
 
 
-def parse(page) -> Element:
-    """A response, bytes or str as a parsed element tree."""
+def _markup(page) -> str:
+    """The HTML of a response, bytes or str."""
     if hasattr(page, "content"):
         page = page.content
     if isinstance(page, bytes):
         page = page.decode()
-    return parse_html(page)
+    return page
+
+
+def parse(page) -> Element:
+    """A response, bytes or str as a parsed element tree."""
+    return parse_html(_markup(page))
 
 
 def attribute(element: Element, name: str) -> str | None:
@@ -69,6 +80,18 @@ def text(element: Element | str) -> str:
     if isinstance(element, str):
         return element
     return " ".join(" ".join(text(child) for child in element.children).split())
+
+
+def text_of(page) -> str:
+    """The page's visible words: tags removed, entities decoded, spaces collapsed.
+
+    Unlike ``text``, inline tags vanish without a space, so "contact <a>x</a>."
+    reads "contact x.": a sentence with a link or a time in it can be checked
+    whole. ``page`` is a response, bytes or str, as for ``parse``.
+    """
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", _markup(page), flags=re.S)
+    html = re.sub(r"</?(a|span|strong|em|time|code)\b[^>]*>", "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def submit_labels(root: Element) -> list[str]:

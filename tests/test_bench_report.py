@@ -274,3 +274,51 @@ def test_feed_load_and_invariant_misses_are_reported(result):
         "two servers: waiting lists consistent",
     ]
     assert "✗ two servers: no overbooked event" in text
+
+
+def cache_down_run(*, up=400.0, down=150.0, down_5xx=0):
+    """The pages over HTTP with Redis up, then with the cache unreachable."""
+
+    def leg(per_second, http_5xx, cache_url):
+        return {
+            "sent": 100,
+            "succeeded": 100 - http_5xx,
+            "per_second": per_second,
+            "p50_ms": 10.0,
+            "p95_ms": 20.0,
+            "http_5xx": http_5xx,
+            "cache_url": cache_url,
+        }
+
+    return {
+        "size": "medium",
+        "events": 300,
+        "paths": ["/", "/events/"],
+        "workers": 5,
+        "concurrency": 16,
+        "up": leg(up, 0, "redis://127.0.0.1:6379/9"),
+        "down": leg(down, down_5xx, "redis://127.0.0.1:1/0"),
+        "ratio": round(down / up, 2),
+    }
+
+
+def test_the_cache_down_ratio_is_down_over_up_at_least_0_08(result):
+    """With the cache unreachable, pages/s at 0.08x or more of the same with
+    Redis up meets the target and 0.07x misses it; both legs print in the
+    table with the ratio."""
+    result["cache_down"] = cache_down_run(up=400.0, down=32.0)
+    assert missed(result) == []
+    assert "Targets met: 30 of 30." in report(result)
+    result["cache_down"] = cache_down_run(up=400.0, down=28.0)
+    assert missed(result) == ["cache down: pages/s ≥0.08x Redis up"]
+    text = report(result)
+    assert "Pages with the cache unreachable" in text
+    assert "down/up: 0.07x" in text
+    assert "redis://127.0.0.1:1/0" in text
+
+
+def test_a_5xx_with_the_cache_down_is_a_miss(result):
+    """A single 5xx with the cache unreachable misses "zero 5xx", however
+    fast the pages were."""
+    result["cache_down"] = cache_down_run(down_5xx=1)
+    assert missed(result) == ["cache down: zero 5xx"]

@@ -10,6 +10,8 @@ from tests.subprocess_settings import settings_in_subprocess
 
 
 def test_smtp_url_gives_host_port_credentials_and_tls():
+    """An smtp:// EMAIL_URL gives the host, port, decoded user name and password, and
+    TLS when asked for; smtps:// uses port 465."""
     mailer = mailer_settings("smtp://mailer%40lib.org:s%3Acret@smtp.lib.org:587?tls=1")
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"] == {
@@ -19,12 +21,14 @@ def test_smtp_url_gives_host_port_credentials_and_tls():
         "password": "s:cret",
         "use_ssl": False,
         "use_tls": True,
-        "timeout": 20,
+        "timeout": 10,
     }
     assert mailer_settings("smtps://smtp.lib.org")["OPTIONS"]["port"] == 465
 
 
 def test_console_and_file_mailers():
+    """console: prints emails readably on the console; file:///dir writes them to that
+    directory."""
     console = mailer_settings("console:")["BACKEND"]
     assert console == "registrations.mail_backends.ReadableConsoleBackend"
     file_mailer = mailer_settings("file:///var/mail/almanac")
@@ -32,9 +36,17 @@ def test_console_and_file_mailers():
 
 
 def test_cache_urls():
+    """redis://, db://table and locmem:// CACHE_URLs give Redis (Django's, with
+    short timeouts and a circuit breaker: serving.cache), database (that
+    table) and local-memory caches."""
     assert cache_settings("redis://127.0.0.1:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "serving.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
+        "OPTIONS": {
+            "socket_connect_timeout": 0.25,
+            "socket_timeout": 0.25,
+            "retry_seconds": 30.0,
+        },
     }
     assert cache_settings("db://almanac_cache")["LOCATION"] == "almanac_cache"
     assert cache_settings("locmem://")["BACKEND"].endswith("LocMemCache")
@@ -46,8 +58,7 @@ def test_the_pages_cache_is_kept_apart_from_the_default_cache():
     (the database cache, culled by key order whatever the prefix)."""
     redis = "redis://127.0.0.1:6379/0"
     assert pages_cache_settings(redis, default=cache_settings(redis)) == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": redis,
+        **cache_settings(redis),
         "KEY_PREFIX": "pages",
     }
     locmem = pages_cache_settings("locmem://", default=cache_settings("locmem://"))
@@ -71,8 +82,8 @@ def test_pages_cache_url_defaults_to_cache_url_and_may_name_another_server():
 
     redis = "redis://127.0.0.1:6379/0"
     default, pages = caches({"CACHE_URL": redis})
-    assert default == {"BACKEND": pages["BACKEND"], "LOCATION": redis}
-    assert (pages["LOCATION"], pages["KEY_PREFIX"]) == (redis, "pages")
+    assert default == cache_settings(redis)
+    assert pages == {**default, "KEY_PREFIX": "pages"}
     default, pages = caches(
         {"CACHE_URL": redis, "PAGES_CACHE_URL": "redis://127.0.0.1:6380/0"}
     )
@@ -82,6 +93,8 @@ def test_pages_cache_url_defaults_to_cache_url_and_may_name_another_server():
 
 @pytest.mark.parametrize("bad", ["gopher://x", "memcache://x"])
 def test_unknown_schemes_are_refused_with_a_clear_message(bad):
+    """A cache or email URL of a kind we do not know is refused with "unknown
+    scheme"."""
     with pytest.raises(ImproperlyConfigured, match="unknown scheme"):
         cache_settings(bad)
     with pytest.raises(ImproperlyConfigured, match="unknown scheme"):
@@ -96,6 +109,8 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_defaults_are_debug_off_new_york_and_aware_datetimes():
+    """With only SECRET_KEY set, DEBUG is off, the site's time zone is New York and
+    times are time-zone aware."""
     result = settings_in_subprocess(
         {"SECRET_KEY": "x" * 50},
         "settings.DEBUG, settings.TIME_ZONE, settings.USE_TZ",
@@ -104,6 +119,8 @@ def test_defaults_are_debug_off_new_york_and_aware_datetimes():
 
 
 def test_sqlite_takes_the_write_lock_at_the_start_of_each_transaction():
+    """On SQLite each transaction takes the write lock as it begins (IMMEDIATE), so
+    writers wait their turn instead of failing part-way."""
     result = settings_in_subprocess(
         {"DEBUG": "1", "DATABASE_URL": "sqlite:////tmp/almanac-settings.sqlite3"},
         "settings.DATABASES['default']['OPTIONS']['transaction_mode']",

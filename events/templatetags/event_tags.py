@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.urls import get_script_prefix
+from django.utils import dateformat
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from events.models import Category, Event
 from events.text import plain_text, render_markdown
@@ -53,13 +54,15 @@ def in_zone(value: datetime, zone: ZoneInfo) -> datetime:
 @register.filter
 def long_date(value: date) -> str:
     """'Tuesday, October 21, 2025'."""
-    return _long_date(date(value.year, value.month, value.day))
+    return _long_date(date(value.year, value.month, value.day), get_language())
 
 
 @lru_cache(maxsize=1024)
-def _long_date(day: date) -> str:
-    # strftime is slow for its names, and a page repeats a few days.
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+def _long_date(day: date, language: str | None) -> str:
+    # Django's day and month names, in the reader's language (strftime's
+    # follow the server's locale); worked out once per day and language, as
+    # a page repeats a few days.
+    return dateformat.format(day, "l, F j, Y")
 
 
 @register.filter

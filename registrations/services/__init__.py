@@ -12,9 +12,11 @@ longer or roll back an email the member was told about.
 
 from .attendance import mark_attended
 from .cancelling import cancel_registration
+from .details import update_registration_details
 from .errors import CAPACITY_BELOW_CONFIRMED, NOT_FOUND, REFUSALS, RegistrationError
 from .event_edits import EventEditResult, save_event_edit
-from .links import new_token
+from .links import link_token, revoke_links
+from .moving import MoveResult, move_registration
 from .notices import (
     cancel_event,
     notify_event_changed,
@@ -36,11 +38,22 @@ from .registering import (
     register_for_event,
     resend_interval,
 )
+from .sign_in import (
+    LINK_EXPIRED,
+    LINK_USED,
+    find_sign_in_link,
+    forget_sign_in_links,
+    registrations_of,
+    request_sign_in_link,
+    sign_in_with_link,
+)
 from .waitlist import change_capacity, promote_waitlist
 
 __all__ = [
     "CAPACITY_BELOW_CONFIRMED",
     "DEFAULT_RESEND_INTERVAL",
+    "LINK_EXPIRED",
+    "LINK_USED",
     "NOT_FOUND",
     "PURGED_EMAIL_PREFIX",
     "PURGED_EMAIL_SUFFIX",
@@ -48,21 +61,30 @@ __all__ = [
     "PURGED_REPR",
     "REFUSALS",
     "EventEditResult",
+    "MoveResult",
     "RegistrationError",
     "RegistrationResult",
     "cancel_event",
     "cancel_registration",
     "change_capacity",
+    "find_sign_in_link",
+    "forget_sign_in_links",
+    "link_token",
     "mark_attended",
-    "new_token",
+    "move_registration",
     "notify_event_changed",
     "promote_waitlist",
     "purge_personal_data",
     "register_for_event",
     "registrations_due_for_purge",
+    "registrations_of",
+    "request_sign_in_link",
     "resend_interval",
     "resend_registration_email",
+    "revoke_links",
     "save_event_edit",
     "send_recording",
     "send_reminders",
+    "sign_in_with_link",
+    "update_registration_details",
 ]

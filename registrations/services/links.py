@@ -1,19 +1,58 @@
-"""Self-service links: each email that carries one issues a new token, and
-the old link stops working."""
+"""Self-service links: one per registration, the same in every email, so a
+link a registrant was ever sent keeps working for the life of the
+registration. Staff can revoke it; the next email then carries a new one.
 
+The token is not stored: it is an HMAC of the registration's random
+``link_secret`` under the SECRET_KEY, and only its SHA-256 is kept to find
+the registration. A database dump alone (secret and hash, no key) yields no
+working link. Changing the SECRET_KEY changes every token: the next email of
+each registration then carries a new link and the earlier ones stop working.
+"""
+
+import base64
 import secrets
 from datetime import datetime
 
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
 from ..emails import queue_email
 from ..models import OutboundEmail, Registration, hash_token
+from . import locking
 
 Kind = OutboundEmail.Kind
 
+LINK_SALT = "almanac.registrations.link"
 
-def new_token() -> tuple[str, str]:
-    """A self-service token (256 bits from ``secrets``) and the hash we keep."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
+
+def link_token(registration: Registration) -> str:
+    """The token of the registration's link (256 bits, URL-safe)."""
+    digest = salted_hmac(
+        LINK_SALT, registration.link_secret, algorithm="sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_link(registration: Registration) -> str:
+    """Give the registration a link of its own (replacing any earlier one);
+    returns its token. The caller saves the row."""
+    registration.link_secret = secrets.token_urlsafe(32)
+    token = link_token(registration)
+    registration.token_hash = hash_token(token)
+    return token
+
+
+def current_link(registration: Registration) -> tuple[str, bool]:
+    """The token of the link every email carries, and whether ``token_hash``
+    had to change: only when the SECRET_KEY changed since it was issued (or
+    the registration never had a secret)."""
+    if not registration.link_secret:
+        return new_link(registration), True
+    token = link_token(registration)
+    token_hash = hash_token(token)
+    changed = token_hash != registration.token_hash
+    registration.token_hash = token_hash
+    return token, changed
 
 
 def status_email_kind(registration: Registration) -> str:
@@ -30,14 +69,30 @@ def email_with_link(
     *,
     also_save: tuple[str, ...] = (),
 ) -> None:
-    """Issue a new token and queue ``kind`` with its link. ``also_save``:
-    fields the caller changed, written in the same UPDATE."""
-    token, registration.token_hash = new_token()
+    """Queue ``kind`` with the registration's link. ``also_save``: fields the
+    caller changed, written in the same UPDATE."""
+    token, changed = current_link(registration)
     registration.last_emailed_at = now
-    registration.save(update_fields=["token_hash", "last_emailed_at", *also_save])
+    fields = ["last_emailed_at", *also_save]
+    if changed:
+        fields += ["link_secret", "token_hash"]
+    registration.save(update_fields=fields)
     queue_email(
         registration=registration,
         kind=kind,
         token=token,
         position=registration.waitlist_position,
     )
+
+
+def revoke_links(*, registration_id: int) -> Registration:
+    """Staff's "revoke links": every link sent so far stops working at once.
+    Nothing is emailed; the next email (a resend, a reminder, the person
+    submitting the form again) carries a new link."""
+    with transaction.atomic():
+        registration, _event = locking.lock_registration(
+            registration_id=registration_id
+        )
+        new_link(registration)
+        registration.save(update_fields=["link_secret", "token_hash"])
+    return registration

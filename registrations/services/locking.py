@@ -61,8 +61,7 @@ def lock_registration(
     its id or by the token of its self-service link.
 
     Read after the lock, the token is checked against the row as it is now:
-    a link replaced by a new one (a promotion emails a fresh link) while we
-    waited no longer works.
+    a link staff revoked while we waited no longer works.
     """
     try:
         if token is None:

@@ -108,8 +108,8 @@ def send_recording(*, event_id: int) -> int:
 
 
 def resend_registration_email(*, registration_id: int) -> Registration:
-    """Staff's "resend": the person's current status, with a new link (the
-    old one stops working)."""
+    """Staff's "resend": the person's current status, with their link (the
+    same one as before, unless staff revoked it)."""
     with transaction.atomic():
         registration, _event = locking.lock_registration(
             registration_id=registration_id

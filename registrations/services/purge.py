@@ -86,6 +86,7 @@ def purge_personal_data(*, now: datetime | None = None, days: int | None = None)
                 token_hash=Concat(
                     Value("purged-"), Cast("pk", output_field=CharField())
                 ),
+                link_secret="",
                 purged_at=now,
             )
             emails = OutboundEmail.objects.filter(registration_id__in=ids)

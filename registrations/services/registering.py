@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +15,10 @@ from events.models import Event
 from .. import selectors
 from ..emails import queue_email
 from ..models import Registration, normalize_email
+from ..validators import validate_registrant
 from . import locking
 from .errors import NOT_FOUND, RegistrationError, refusal
-from .links import email_with_link, new_token, status_email_kind
+from .links import email_with_link, new_link, status_email_kind
 
 Status = Registration.Status
 
@@ -59,9 +61,9 @@ def register_for_event(
     """Confirm a seat, or a place on the waiting list, or refuse with a reason.
 
     Someone already registered (same address, any letter case) gets their
-    existing registration back and their email again, at most once every
-    few minutes. ``notify=False`` (staff entering people, demo data) sends
-    nothing; a later resend gives them their link.
+    existing registration back and their email again, with the same link,
+    at most once every few minutes. ``notify=False`` (staff entering people,
+    demo data) sends nothing; a later resend gives them their link.
 
     The event is given by ``event_id`` or, from the registration page, by
     ``event_slug``, so that finding it and locking it is one query.
@@ -73,6 +75,12 @@ def register_for_event(
         raise RegistrationError(
             _("Please give your name and email address."), code="invalid"
         )
+    # The form's rules again, for callers without it: one-line names (no
+    # lines of their own in an email), an address at a public domain.
+    try:
+        validate_registrant(name=name, email=email, organization=organization)
+    except ValidationError as error:
+        raise RegistrationError(" ".join(error.messages), code="invalid") from None
     with transaction.atomic(durable=True):
         try:
             event = locking.lock_event(event_id=event_id, slug=event_slug)
@@ -102,17 +110,17 @@ def register_for_event(
         if not state.accepts_registrations:
             raise refusal(state.code, event)
         status = Status.CONFIRMED if state.code == selectors.OPEN else Status.WAITLISTED
-        token, token_hash = new_token()
-        registration = Registration.objects.create(
+        registration = Registration(
             event=event,
             name=name,
             email=email,
             organization=organization.strip(),
             accommodation_request=accommodation_request.strip(),
             status=status,
-            token_hash=token_hash,
             last_emailed_at=now if notify else None,
         )
+        token = new_link(registration)
+        registration.save(force_insert=True)
         page_cache.mark_seats_changed(event.slug)
         if notify:
             queue_email(

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from registrations.forms import RegistrationForm
+from registrations.forms import REGISTRATION_BOX, RegistrationForm
 from registrations.selectors import WAITLIST, current_registration_state
 
 register = template.Library()
@@ -40,4 +40,17 @@ def registration_box(context, event):
         "show_form": state.accepts_registrations and form is not None,
         "request": request,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("registrations/_register_link.html")
+def register_link(event):
+    """A link to the registration box, shown beside the title below the lg
+    breakpoint: on a phone the box comes after the whole description. Only
+    while the event takes registrations, in the words of the form's button."""
+    state = current_registration_state(event)
+    return {
+        "show": state.accepts_registrations,
+        "label": submit_label(state),
+        "box_id": REGISTRATION_BOX,
     }

@@ -38,6 +38,31 @@
     }).format(moment);
   }
 
+  // The reader's zone as people say it: "Central European Time", "Pacific
+  // Time", not "Europe/Berlin". Browsers without the generic names fall
+  // back to the place ("Berlin time"), as do zones known only by an offset.
+  function zoneName(zone) {
+    var name = "";
+    try {
+      var parts = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone,
+        timeZoneName: "longGeneric"
+      }).formatToParts(new Date());
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].type === "timeZoneName") {
+          name = parts[i].value;
+        }
+      }
+    } catch (error) {
+      name = "";
+    }
+    if (name && !/^(GMT|UTC)[+\u2212-]/.test(name)) {
+      return name;
+    }
+    var place = zone.split("/").pop().replace(/_/g, " ");
+    return place === "UTC" ? "UTC" : place + " time";
+  }
+
   function outputFor(element) {
     var sibling = element.nextElementSibling;
     while (sibling && !sibling.hasAttribute("data-local-time-output")) {
@@ -46,6 +71,7 @@
     return sibling;
   }
 
+  var readerName = zoneName(readerZone);
   var times = document.querySelectorAll("time[data-local-time]");
   Array.prototype.forEach.call(times, function (element) {
     var shownZone = element.getAttribute("data-zone");
@@ -77,7 +103,7 @@
     } catch (error) {
       return; // a zone this browser doesn't know
     }
-    output.textContent = "(" + text + " your time, " + readerZone + ")";
+    output.textContent = "(" + text + " your time, " + readerName + ")";
     output.hidden = false;
   });
 })();

@@ -234,4 +234,6 @@ def site():
         "404": "/no/such/page/",
         "accessibility statement": "/accessibility/",
         "privacy": "/privacy/",
+        # The seed blog post load_demo publishes as a flat page.
+        "flat page": "/professional-connections/",
     }

@@ -82,12 +82,12 @@ def test_register_open_emailed_link_see_join_url_and_cancel(page):
     )
     page.get_by_role("button", name="Register").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("You're registered")
-    expect(page.locator(".registration-status")).to_contain_text("confirmed")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     path = self_service_path("ada@example.org")
 
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")
+    expect(page.locator(".registration-status")).to_contain_text("Confirmed")
     expect(page.get_by_role("link", name=JOIN)).to_be_visible()
     page.get_by_role("link", name="Cancel my registration").click()
 
@@ -114,13 +114,12 @@ def test_waitlisted_member_is_promoted_when_someone_cancels(page):
     expect(page.locator(".seat-status")).to_contain_text("join the waiting list")
     fill_registration(page, name="Grace Hopper", email="grace@example.org")
     page.get_by_role("button", name="Join the waiting list").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "You're on the waiting list"
-    )
-    expect(page.locator(".registration-status")).to_contain_text("position 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     waiting_path = self_service_path("grace@example.org")
     page.goto(waiting_path)
-    expect(page.locator(".registration-status")).to_contain_text("waiting list")
+    expect(page.locator(".registration-status")).to_contain_text(
+        "On the waiting list, at position 1"
+    )
     expect(page.get_by_role("link", name=JOIN)).to_have_count(0)
 
     # The confirmed member cancels through their own emailed link.
@@ -173,7 +172,7 @@ def test_register_with_the_keyboard_alone(page):
     assert page.evaluate("() => document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("You're registered")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     registration = Registration.objects.get()
     assert (registration.name, registration.email) == (
         "Alan Turing",

@@ -143,6 +143,8 @@ def _changelist_queries(client) -> int:
 
 
 def test_changelist_runs_the_same_queries_for_3_and_30_events(admin_client):
+    """The staff event list runs as many queries for 30 events, with presenters,
+    categories and registrations, as for 3."""
     category = make_category("Vendor Webinar - ALA")
     organizer = make_organizer()
 
@@ -162,6 +164,8 @@ def test_changelist_runs_the_same_queries_for_3_and_30_events(admin_client):
 
 
 def test_upcoming_past_and_field_filters(admin_client):
+    """The staff event list filters by upcoming or past (cancelled events and drafts
+    count as upcoming), status, category, format and publication."""
     category = make_category("Vendor Webinar - ALA")
     now = timezone.now()
     upcoming = make_event("Upcoming Webinar", categories=[category])
@@ -187,6 +191,8 @@ def test_upcoming_past_and_field_filters(admin_client):
 def test_search_finds_title_description_and_presenter_without_inflating_seats(
     admin_client,
 ):
+    """The staff search finds events by title, description or presenter name; two
+    matching presenters neither list the event twice nor double its seats taken."""
     by_title = make_event("Minimizing Social Media")
     by_text = make_event("Another", description="Kent District Library frameworks.")
     by_presenter = make_event("SOS for Library Professionals", capacity=100)
@@ -208,6 +214,9 @@ def test_search_finds_title_description_and_presenter_without_inflating_seats(
 
 
 def test_duplicate_action_makes_an_unpublished_copy_with_its_inlines(admin_client):
+    """Duplicating makes an unpublished copy with a new slug and UID, the same time,
+    presenters, outcomes and categories, but no recording or registrations; the message
+    links to it."""
     category = make_category("Vendor Webinar - ALA")
     event = make_event(
         "SOS for Library Professionals",
@@ -250,6 +259,8 @@ def test_duplicate_action_makes_an_unpublished_copy_with_its_inlines(admin_clien
 
 
 def test_add_form_creates_an_event_with_presenters_and_outcomes(admin_client):
+    """Staff can add an event with its categories, presenters and learning outcomes in
+    one form."""
     category = make_category("Vendor Webinar - ALA")
     presenter = Presenter.objects.create(name="Mark Wetherington")
     data = event_form_data(
@@ -280,6 +291,8 @@ def test_add_form_creates_an_event_with_presenters_and_outcomes(admin_client):
 
 
 def test_add_form_page_puts_inlines_after_when_and_where(admin_client):
+    """The add form puts presenters after "When and where" and before the registration
+    settings, and offers time zones by name."""
     html = admin_client.get(ADD).text
     positions = [
         html.index(marker)
@@ -324,6 +337,8 @@ def test_the_now_shortcut_works_in_the_events_zone(admin_client):
 
 
 def test_changing_the_zone_keeps_the_entered_wall_clock(admin_client):
+    """Changing an event's time zone keeps the time staff typed: 2:00pm becomes 2:00pm
+    in Chicago."""
     event = make_event(slug="moving", start=eastern(2027, 7, 7, 14))
     response = admin_client.post(
         change_url(event),
@@ -361,6 +376,8 @@ def test_a_time_that_does_not_exist_in_the_events_zone_is_a_form_error(
 
 
 def test_an_unknown_time_zone_is_a_form_error(admin_client):
+    """A time zone that does not exist is refused as an error on the time zone field,
+    not saved."""
     response = admin_client.post(ADD, event_form_data(time_zone="Mars/Olympus"))
     assert response.status_code == 200
     assert "time_zone" in response.context["adminform"].form.errors
@@ -404,6 +421,8 @@ def test_raising_capacity_in_the_form_promotes_the_waitlist(
 
 
 def test_capacity_below_the_confirmed_count_is_refused_with_the_reason(admin_client):
+    """Lowering capacity below the confirmed seats is refused with the number of seat
+    holders, and nothing in the form is saved."""
     event = make_event(slug="lowered", capacity=5, start=eastern(2027, 3, 3, 12))
     _register(event, 3, "Seated")
     same_time = {"start_1": "12:00", "end_1": "13:00", "slug": "lowered"}
@@ -450,6 +469,8 @@ def test_setting_the_status_to_cancelled_emails_every_registrant(
 def test_cancel_action_cancels_and_notifies(
     admin_client, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The "cancel events" action, confirmed on its page, marks the event
+    cancelled and emails each registrant."""
     event = make_event(slug="actioned", start=eastern(2027, 3, 3, 12))
     _register(event, 2, "Seated")
     mailoutbox.clear()
@@ -457,7 +478,7 @@ def test_cancel_action_cancels_and_notifies(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             CHANGELIST,
-            {"action": "cancel_events", "_selected_action": [event.pk]},
+            {"action": "cancel_events", "_selected_action": [event.pk], "post": "yes"},
         )
 
     assert Event.objects.get(pk=event.pk).status == "cancelled"
@@ -465,6 +486,8 @@ def test_cancel_action_cancels_and_notifies(
 
 
 def test_event_editors_can_change_events_and_roster_viewers_cannot(client):
+    """Roster viewers may only look at an event in the admin, neither saving nor adding;
+    event editors can save changes."""
     event = make_event(slug="guarded", start=eastern(2027, 3, 3, 12))
     data = event_form_data(slug="guarded", title="Changed by staff")
 
@@ -483,6 +506,8 @@ def test_event_editors_can_change_events_and_roster_viewers_cannot(client):
 
 
 def test_other_catalog_admins_render_with_event_counts(admin_client):
+    """The category list shows how many events use each category; the organizer, series
+    and presenter lists and the presenter search box all load."""
     category = make_category("Vendor Webinar - ALA")
     make_event(categories=[category])
     make_event(categories=[category])

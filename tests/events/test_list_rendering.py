@@ -238,7 +238,7 @@ def test_cards_show_times_in_the_chosen_zone_and_keep_it_in_links(client):
         html_of(client, reverse("events:list"), tz="Europe/London"), "Evening"
     )
     assert '<a href="/events/evening/?tz=Europe%2FLondon">' in card
-    assertInHTML('<span class="event-zone">London</span>', card)
+    assertInHTML('<span class="event-zone">UK Time - London</span>', card)
     assert ">7:00pm - 8:00pm</time>" in card
 
 

@@ -3,10 +3,16 @@ from datetime import UTC, date
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import CommandError, call_command
 
 from events.demo import DEMO_EVENTS, load_demo_data, move_to_future
-from events.groups import EVENT_EDITORS, ROSTER_VIEWERS, ensure_staff_groups
+from events.groups import (
+    EVENT_EDITORS,
+    REGISTRATION_MANAGERS,
+    ROSTER_VIEWERS,
+    ensure_staff_groups,
+)
 from events.models import (
     Category,
     Event,
@@ -16,6 +22,8 @@ from events.models import (
     Presenter,
     Series,
 )
+from pages.models import FooterLink
+from tests import dom
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +57,8 @@ def test_moving_forward_keeps_the_weekday_with_the_fewest_whole_years():
 
 
 def test_a_date_already_in_the_future_stays_put_and_today_is_not_the_future():
+    """A seed date still ahead stays as it is; a seed date of today moves on to a later
+    year."""
     assert move_to_future(date(2025, 10, 21), today=date(2025, 10, 20)) == date(
         2025, 10, 21
     )
@@ -58,6 +68,7 @@ def test_a_date_already_in_the_future_stays_put_and_today_is_not_the_future():
 
 
 def test_february_29_moves_to_a_leap_year_on_the_same_weekday():
+    """A February 29 seed moves to February 29 of a leap year, on the same weekday."""
     moved = move_to_future(date(2024, 2, 29), today=date(2024, 3, 1))
     assert (moved.month, moved.day) == (2, 29)
     assert moved.weekday() == date(2024, 2, 29).weekday()
@@ -105,6 +116,8 @@ def test_demo_has_the_four_seed_events_published_in_the_right_places(demo):
 
 
 def test_outcomes_intros_and_who_should_attend_are_the_seeds(demo):
+    """Each demo webinar has its seed's outcomes intro, three learning outcomes in
+    order, and its "Who should attend" text (empty where the seed has none)."""
     assert [
         (demo[slug].outcomes_intro, demo[slug].outcomes.count())
         for slug in (SOS, PATRON, SOCIAL)
@@ -126,6 +139,8 @@ def test_outcomes_intros_and_who_should_attend_are_the_seeds(demo):
 
 
 def test_descriptions_keep_the_seed_paragraphs_without_the_image_alt_text(demo):
+    """Demo descriptions keep the seeds' paragraphs and leave out the seed pages'
+    decorative image text."""
     assert demo[SOS].description.count("\n\n") == 1
     assert demo[PATRON].description.count("\n\n") == 2
     social = demo[SOCIAL].description
@@ -135,6 +150,8 @@ def test_descriptions_keep_the_seed_paragraphs_without_the_image_alt_text(demo):
 
 
 def test_presenters_have_name_pronouns_role_affiliation_and_bio(demo):
+    """Each demo presenter has the seed's name, pronouns, role, affiliation and bio, the
+    bio not starting with the name twice."""
     [karshmer] = [s.presenter for s in demo[SOS].presenter_slots.all()]
     assert karshmer.name == "Elana Karshmer"
     assert karshmer.role == "Head of Reference & Research Services"
@@ -164,6 +181,8 @@ def test_presenters_have_name_pronouns_role_affiliation_and_bio(demo):
 def test_dates_are_in_the_future_on_the_seed_weekday_and_wall_clock(
     demo, slug, weekday, start, end
 ):
+    """Each demo event falls after today, in a later year than its seed, on the seed's
+    month, day and weekday, from its start to its end time."""
     event = demo[slug]
     seed = next(spec for spec in DEMO_EVENTS if spec.slug == slug)
     local_start, local_end = event.local_start, event.local_end
@@ -207,6 +226,8 @@ def test_loading_twice_changes_nothing(demo, capsys, monkeypatch):
 
 
 def test_loading_again_restores_edited_demo_content(demo):
+    """Loading the demo again puts back a demo event's title, publication and outcomes
+    after staff edited them."""
     event = demo[SOS]
     event.outcomes.all().delete()
     Event.objects.filter(pk=event.pk).update(title="Edited", is_published=False)
@@ -218,6 +239,8 @@ def test_loading_again_restores_edited_demo_content(demo):
 
 
 def test_join_urls_are_stored_but_never_on_the_public_page(demo, client):
+    """The demo events keep their join links, which never appear on the public event
+    page."""
     event = demo[SOS]
     assert event.join_url == (
         "https://ala.example.org/webinars/sos-for-library-professionals/join"
@@ -232,6 +255,9 @@ def test_join_urls_are_stored_but_never_on_the_public_page(demo, client):
 def test_command_prints_the_admin_url_and_a_login_that_works(
     capsys, monkeypatch, client
 ):
+    """load_demo prints the events loaded, the staff admin address and a login; that
+    staff account (editor, roster viewer and registration manager, not superuser)
+    signs in to the admin."""
     out = _load(capsys, monkeypatch)
     assert out.splitlines() == [
         "Loaded 4 demo events.",
@@ -244,12 +270,15 @@ def test_command_prints_the_admin_url_and_a_login_that_works(
     assert set(user.groups.values_list("name", flat=True)) == {
         EVENT_EDITORS,
         ROSTER_VIEWERS,
+        REGISTRATION_MANAGERS,
     }
     assert client.login(username="staff", password="a-demo-password")
     assert client.get("/admin/events/event/").status_code == 200
 
 
 def test_a_second_run_resets_the_demo_password(capsys, monkeypatch, client):
+    """Running load_demo again with another DEMO_STAFF_PASSWORD changes the staff
+    password: only the new one signs in."""
     _load(capsys, monkeypatch)
     monkeypatch.setenv("DEMO_STAFF_PASSWORD", "another-password")
     call_command("load_demo", "--today", TODAY.isoformat())
@@ -276,6 +305,8 @@ def test_default_demo_password_is_only_used_in_debug(capsys, monkeypatch, settin
 
 
 def test_bad_today_is_a_clear_error():
+    """A --today that is not an ISO date stops the command with a message saying it
+    wants a date."""
     with pytest.raises(CommandError, match="--today wants a date"):
         call_command("load_demo", "--today", "21/10/2025", "--no-staff")
 
@@ -309,3 +340,77 @@ def test_the_command_makes_the_seed_seat_lines_true(capsys, monkeypatch, client)
     for slug, seats in ((SOS, 98), (PATRON, 94), (SOCIAL, 100)):
         page = client.get(Event.objects.get(slug=slug).get_absolute_url()).text
         assert f"There are {seats} seats available." in page
+
+
+def test_the_mini_conference_carries_the_announcement_in_full(demo, client):
+    """The Library 2.020 description is the seed announcement whole: its
+    headline (a heading under "Description"), every paragraph, and Stephens'
+    reflection as a quotation."""
+    description = demo[WHOLEHEARTED].description
+    paragraphs = description.split("\n\n")
+    assert len(paragraphs) == 10
+    assert paragraphs[0].startswith("### ‘Wholehearted Libraries")  # noqa: RUF001
+    for sentence in (
+        "the global conference series began in 2011",
+        "March 10, 2020, from 12:00 – 3:00 p.m. Pacific Time",  # noqa: RUF001
+        "“I am super excited to be working on this Library 2.0 conference,”",
+        "an article by Laura O’Grady published in",  # noqa: RUF001
+        "was recently selected as Book of the Week by Against the Grain",
+        "The deadline to submit presentation proposals is February 21, 2020.",
+    ):
+        assert sentence in description, sentence
+    assert paragraphs[6].startswith("> “We do a lot of ‘taking")  # noqa: RUF001
+    assert description.endswith("Visit the conference website for more information.")
+
+    page = dom.parse(client.get(demo[WHOLEHEARTED].get_absolute_url()))
+    body = dom.find(page, "div", **{"class": "event-description"})
+    assert dom.text(dom.find(body, "h3")).endswith("Empathy and Finding Balance")
+    assert "the library should encourage the heart" in dom.text(
+        dom.find(body, "blockquote")
+    )
+
+
+def test_demo_contacts_are_the_seeds_and_none_is_made_up(demo, client, settings):
+    """The ALA webinars give ALA's contact, Learning Services is Sarah
+    Donnelly's team; the conference's announcement names no contact, so
+    without a site-wide one its page shows none (and no placeholder)."""
+    settings.ALMANAC_ACCESSIBILITY_EMAIL = ""
+    assert demo[SOS].organizer.email == "sdonnelly@masslibsystem.org"
+    conference = demo[WHOLEHEARTED]
+    assert conference.organizer.email == ""
+    assert conference.accessibility_email == ""
+    assert conference.accessibility_contact_email == ""
+    page = client.get(conference.get_absolute_url()).content.decode()
+    assert "almanac.invalid" not in page
+    assert "Accessibility Information" not in page
+    webinar = client.get(demo[SOS].get_absolute_url()).content.decode()
+    assert "mailto:ce@ala.org" in webinar
+
+
+def test_the_command_publishes_the_seed_blog_post_in_the_footer(
+    capsys, monkeypatch, client
+):
+    """load_demo publishes "Overwhelmed By: Professional Connections" as a
+    flat page linked from every footer, once however often it runs, without
+    the seed page's photo captions or comment form."""
+    _load(capsys, monkeypatch)
+    _load(capsys, monkeypatch)
+    [post] = FlatPage.objects.all()
+    assert FooterLink.objects.get().page == post
+    response = client.get("/professional-connections/")
+    assert response.status_code == 200
+    page = dom.parse(response)
+    assert dom.text(dom.find(page, "h1")) == "Overwhelmed By: Professional Connections"
+    assert [dom.text(h) for h in dom.find_all(page, "h2")] == [
+        "Embrace Professional Development",
+        "Consider Different Approaches",
+        "Study Best Practices",
+        "Key Takeaways",
+        "For More Information",
+    ]
+    words = dom.text_of(response)
+    assert "Jaime Eastman is a Public Services Librarian" in words
+    for left_out in ("Bulletin board with sticky notes", "Leave a Reply"):
+        assert left_out not in words
+    home = dom.find(dom.parse(client.get("/")), "footer")
+    assert "/professional-connections/" in dom.hrefs(home)

@@ -19,6 +19,7 @@ def test_an_event_cannot_end_before_it_starts():
 
 
 def test_slugs_are_unique():
+    """Two events cannot share a slug, the event's address."""
     make_event(slug="sos-for-library-professionals")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_event(slug="sos-for-library-professionals")
@@ -32,12 +33,15 @@ def test_capacity_cannot_be_negative_even_through_update():
 
 
 def test_every_event_gets_its_own_random_uid():
+    """Every event gets a calendar UID of its own, random (version 4)."""
     first, second = make_event(), make_event()
     assert first.uid != second.uid
     assert first.uid.version == 4
 
 
 def test_moving_the_time_raises_the_sequence_but_a_typo_fix_does_not():
+    """Moving an event's time or cancelling it raises its calendar sequence, so
+    subscribed calendars update; fixing the description does not."""
     event = Event.objects.get(pk=make_event().pk)
     assert event.sequence == 0
 
@@ -59,6 +63,7 @@ def test_moving_the_time_raises_the_sequence_but_a_typo_fix_does_not():
 
 
 def test_times_read_in_the_events_own_zone():
+    """An event's start and zone name read in the event's own time zone."""
     event = make_event(start=eastern(2026, 10, 21, 14), time_zone="America/New_York")
     assert event.local_start.hour == 14
     assert event.time_zone_label == "Eastern Time - US & Canada"
@@ -76,6 +81,8 @@ def test_the_plain_text_description_is_stored_when_saved():
 
 
 def test_rows_written_without_save_still_read_as_plain_text():
+    """An event whose stored plain text is missing (written without save()) still gives
+    its description as plain text."""
     event = make_event()
     Event.objects.filter(pk=event.pk).update(
         description="*Emphasis*", description_text=""

@@ -58,6 +58,8 @@ def register(event, email):
     ["/", "/events/", "/events/?q=webinar", "/events/past/", "/events/calendar/"],
 )
 def test_a_repeat_visit_runs_no_query(client, url, django_assert_num_queries):
+    """Each public list page (home, upcoming, search, past, month) is served the second
+    time from the cache, unchanged and without a database query."""
     make_event("Webinar on cataloging", categories=[make_category("Cataloging")])
     url = (
         client.get(url, follow=True).redirect_chain[-1][0] if "calendar" in url else url
@@ -70,6 +72,8 @@ def test_a_repeat_visit_runs_no_query(client, url, django_assert_num_queries):
 def test_the_event_page_is_served_again_without_a_query(
     client, django_assert_num_queries
 ):
+    """An event page's second visit comes from the cache without a query and still shows
+    its seats."""
     event = make_event(capacity=10)
     page(client, event.get_absolute_url())
     with django_assert_num_queries(0):
@@ -78,6 +82,8 @@ def test_the_event_page_is_served_again_without_a_query(
 
 
 def test_a_registration_shows_on_its_event_page_and_the_list_at_once(client):
+    """A new registration takes a seat off both the cached event page and the cached
+    list at once."""
     event = make_event("Copyright basics", capacity=10)
     assert "There are 10 seats available." in page(client, event.get_absolute_url())
     page(client, "/events/")
@@ -89,6 +95,8 @@ def test_a_registration_shows_on_its_event_page_and_the_list_at_once(client):
 
 
 def test_a_cancellation_shows_at_once(client):
+    """A cancellation frees its seat on the cached event page at once: "full" becomes "1
+    seat available"."""
     event = make_event(capacity=1, waitlist_enabled=False)
     result = register(event, "a@example.org")
     assert "This event is full." in page(client, event.get_absolute_url())
@@ -101,6 +109,8 @@ def test_a_cancellation_shows_at_once(client):
 def test_a_rush_on_one_event_leaves_the_other_event_pages_cached(
     client, django_assert_num_queries
 ):
+    """Registrations for one event leave the other events' cached pages in place, still
+    served without a query."""
     quiet, busy = make_event(capacity=10), make_event(capacity=10)
     page(client, quiet.get_absolute_url())
 
@@ -111,6 +121,8 @@ def test_a_rush_on_one_event_leaves_the_other_event_pages_cached(
 
 
 def test_staff_deleting_a_registration_frees_the_seat_on_the_page(client):
+    """Staff deleting a registration (rather than cancelling it) frees the seat on the
+    cached event page at once."""
     event = make_event(capacity=1, waitlist_enabled=False)
     result = register(event, "a@example.org")
     assert "This event is full." in page(client, event.get_absolute_url())
@@ -121,6 +133,8 @@ def test_staff_deleting_a_registration_frees_the_seat_on_the_page(client):
 
 
 def test_edits_to_anything_a_page_shows_show_at_once(client):
+    """Edits to an event's title, outcomes, presenters or categories, or to a category's
+    name, show on the cached pages at once."""
     event = make_event("Old title")
     url = event.get_absolute_url()
     page(client, url)
@@ -147,6 +161,8 @@ def test_edits_to_anything_a_page_shows_show_at_once(client):
 
 
 def test_an_unpublished_event_leaves_the_list_at_once(client):
+    """Unpublishing an event takes it off the cached list at once, and its page becomes
+    a 404."""
     event = make_event("Soon gone")
     assert "Soon gone" in page(client, "/events/")
     event.is_published = False
@@ -156,6 +172,8 @@ def test_an_unpublished_event_leaves_the_list_at_once(client):
 
 
 def test_each_visitor_gets_their_own_working_csrf_token():
+    """A cached event page gives each visitor a CSRF token and cookie of their own, and
+    the second visitor's token lets them register."""
     event = make_event(capacity=10)
     url = event.get_absolute_url()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
@@ -179,6 +197,8 @@ def test_each_visitor_gets_their_own_working_csrf_token():
 
 
 def test_signed_in_staff_always_get_a_fresh_page(client):
+    """Signed-in staff never get a cached page: they see drafts, and changes made
+    without a signal, at once."""
     draft = make_event("Draft webinar", is_published=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
     listed = make_event("Listed webinar")
@@ -195,6 +215,8 @@ def test_signed_in_staff_always_get_a_fresh_page(client):
 
 
 def test_a_page_is_rebuilt_when_registration_closes(client, monkeypatch):
+    """An event page cached while registration is open says "Registration closed" as
+    soon as the closing time passes."""
     # Sooner than PAGE_CACHE_SECONDS: only the event's own moment can expire it.
     closes = timezone.now() + timedelta(seconds=30)
     event = make_event(capacity=10, registration_closes=closes)
@@ -208,6 +230,8 @@ def test_a_page_is_rebuilt_when_registration_closes(client, monkeypatch):
 
 
 def test_pages_are_served_at_most_the_configured_time(client, monkeypatch, settings):
+    """A change the cache cannot notice (a queryset update) shows once
+    PAGE_CACHE_SECONDS have passed, not before."""
     settings.PAGE_CACHE_SECONDS = 60
     make_event("Listed")
     page(client, "/events/")
@@ -220,6 +244,8 @@ def test_pages_are_served_at_most_the_configured_time(client, monkeypatch, setti
 
 
 def test_a_lost_marker_means_a_fresh_page(client):
+    """When the content marker is lost from the cache, the next visit builds the page
+    afresh instead of serving the stored one."""
     event = make_event()
     page(client, "/events/")
     page_cache.pages_cache().delete(page_cache.CONTENT_KEY)
@@ -228,6 +254,8 @@ def test_a_lost_marker_means_a_fresh_page(client):
 
 
 def test_the_page_cache_can_be_turned_off(client, settings):
+    """With PAGE_CACHE_SECONDS at 0 every visit builds the page afresh, so even changes
+    made without a signal show at once."""
     settings.PAGE_CACHE_SECONDS = 0
     make_event("Listed")
     page(client, "/events/")
@@ -236,6 +264,8 @@ def test_the_page_cache_can_be_turned_off(client, settings):
 
 
 def test_each_address_is_its_own_page(client):
+    """Each search and each chosen time zone gets a cached page of its own, never
+    another address's."""
     make_event("Cataloging webinar")
     make_event("Copyright webinar")
     assert "Copyright webinar" not in page(client, "/events/?q=cataloging")
@@ -244,6 +274,8 @@ def test_each_address_is_its_own_page(client):
 
 
 def test_registering_through_the_form_shows_on_the_page(client):
+    """Registering through the event page's form takes a seat off the cached page at
+    once."""
     event = make_event(capacity=5)
     assert "There are 5 seats available." in page(client, event.get_absolute_url())
     response = client.post(
@@ -271,6 +303,8 @@ def test_a_refused_registration_leaves_the_pages_cached(
 
 
 def test_a_list_is_rebuilt_when_a_listed_event_opens_registration(client, monkeypatch):
+    """A list cached before an event's registration opens shows its seats as soon as
+    registration opens."""
     # Sooner than PAGE_CACHE_SECONDS: only the event's own moment can expire it.
     opens = timezone.now() + timedelta(seconds=30)
     make_event("Opens soon", capacity=10, registration_opens=opens)
@@ -285,6 +319,8 @@ def test_a_list_is_rebuilt_when_a_listed_event_opens_registration(client, monkey
 
 
 def test_addresses_with_unknown_parameters_are_built_but_not_stored(client):
+    """Addresses with parameters the pages do not use (utm_source, say) are built but
+    never stored, so they cannot fill the cache; a search is stored."""
     make_event("Listed")
     for n in range(3):
         page(client, f"/events/?utm_source={n}")
@@ -327,12 +363,15 @@ def one_redis(settings):
         "default": default,
         "pages": pages_cache_settings(REDIS_URL, default=default),
     }
+    # The Redis client itself: the cache backend takes an unreachable Redis
+    # for a miss (serving.cache), which would hide its absence here.
+    client = caches["default"]._cache.get_client(write=True)
     try:
-        caches["default"].clear()
+        client.flushdb()
     except redis.ConnectionError:
         pytest.skip(f"no Redis at {REDIS_URL}")
-    yield caches["default"]._cache.get_client(write=True)
-    caches["default"].clear()
+    yield client
+    client.flushdb()
 
 
 def test_on_one_redis_pages_keep_out_of_the_counters_keys(

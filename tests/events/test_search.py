@@ -1,9 +1,12 @@
-"""The list search: what it matches, and the query shape that keeps it fast.
+"""The list search as members use it, on every database: what it finds,
+combined with the other filters, paged; and the indexes that keep the lists
+and staff's searches fast.
 
-The behaviour tests run on every database. The plan tests run on PostgreSQL
-only (DATABASE_URL), where the trigram indexes of migration 0003 exist: with
-sequential scans turned off, a plan that still reads the table row by row
-means the SQL no longer matches an index.
+What full-text search adds (words in any order, names of categories and
+organizers, ranking, the index it reads) is in test_full_text_search.py.
+The plan tests run on PostgreSQL only (DATABASE_URL), where the indexes
+exist: with sequential scans turned off, a plan that still reads the table
+row by row means the SQL no longer matches an index.
 """
 
 import re
@@ -11,15 +14,13 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events import selectors
 from events.models import Event, EventPresenter
 from registrations import services
 from tests.builders import eastern, make_category, make_event, make_presenter
-from tests.events.html import text_of
+from tests.dom import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,21 +43,30 @@ def search(client, q: str, **params) -> list[str]:
     return titles(response)
 
 
-def test_search_matches_any_part_of_a_word_in_any_letter_case(client):
+def test_search_matches_words_in_any_letter_case(client):
+    """Search finds a word ("GRANT") in titles and descriptions, whatever the
+    letter case on either side."""
     make_event("Grant Writing Basics", start=eastern(2031, 5, 1))
-    make_event("Other", description="Finding GRANTORS.", start=eastern(2031, 5, 2))
+    make_event("Other", description="Finding grant money.", start=eastern(2031, 5, 2))
     make_event("Unrelated", start=eastern(2031, 5, 3))
-    assert search(client, "RANT") == ["Grant Writing Basics", "Other"]
+    assert search(client, "GRANT") == ["Grant Writing Basics", "Other"]
 
 
-def test_search_reads_the_description_as_written_markdown_included(client):
-    """The Markdown source is searched, link addresses too, as before."""
-    make_event("Linked", description="See [the guide](https://guides.example.org).")
+def test_search_reads_the_description_as_members_read_it(client):
+    """The description's words are searched as the page shows them: the text
+    of a link or of bold type, not the Markdown around it nor the link's
+    address."""
+    make_event(
+        "Linked", description="See [the **handbook**](https://guides.example.org)."
+    )
     make_event("Plain", description="A guide to guides.")
-    assert search(client, "guides.example") == ["Linked"]
+    assert search(client, "handbook") == ["Linked"]
+    assert search(client, "guides.example.org") == []
 
 
 def test_search_finds_events_by_any_presenter_in_the_line_up(client):
+    """Search finds an event by any of its presenters, not only the first; a presenter
+    on no event finds nothing."""
     first = make_event("Morning", start=eastern(2031, 5, 1))
     second = make_event("Afternoon", start=eastern(2031, 5, 2))
     make_presenter("Jia Haddad", event=first)
@@ -68,12 +78,16 @@ def test_search_finds_events_by_any_presenter_in_the_line_up(client):
     assert search(client, "nobody") == []
 
 
-def test_like_wildcards_in_the_search_are_taken_literally(client):
+def test_punctuation_in_the_search_matches_nothing_by_itself(client):
+    """A % or _ (SQL's wildcards) is never read as "any text": "100%" finds the
+    number, and punctuation alone finds nothing, with the usual message."""
     make_event("100% online", start=eastern(2031, 5, 1))
     make_event("Fully online", start=eastern(2031, 5, 2))
     assert search(client, "100%") == ["100% online"]
-    assert search(client, "%") == ["100% online"]
-    assert search(client, "_") == []
+    assert search(client, "%") == []
+    response = client.get(reverse("events:list"), {"q": "_"})
+    assert titles(response) == []
+    assert "No upcoming events match your search." in text_of(response)
 
 
 def test_a_match_in_every_place_lists_the_event_once_with_its_seats(client):
@@ -94,6 +108,8 @@ def test_a_match_in_every_place_lists_the_event_once_with_its_seats(client):
 
 
 def test_search_combines_with_category_and_format_and_skips_drafts_and_past(client):
+    """A search with a category and a format finds only events matching all three, and
+    never drafts or past events."""
     ala = make_category("Vendor Webinar - ALA")
     by_presenter = make_event("Tuesday", categories=[ala], start=eastern(2031, 5, 1))
     make_presenter("Chloe Ito", event=by_presenter)
@@ -137,9 +153,10 @@ def two_per_page(settings):
         ("x", ["Day 1", "Day 2"], "“x” is not a page number; showing page 1."),
     ],
 )
-def test_search_results_are_paged_in_date_order(client, page, shown, notice):
-    """Created latest first, so ids run against the dates: the page follows
-    the dates, and the count is of matches only."""
+def test_equal_matches_are_paged_in_date_order(client, page, shown, notice):
+    """Every match equally good (the same word, once, in the title); created
+    latest first, so ids run against the dates: the pages follow the dates,
+    and the count is of matches only."""
     for day in range(5, 0, -1):
         make_event(f"Day {day}", start=eastern(2031, 5, day))
         make_event(f"Other {day}", start=eastern(2031, 5, day, 9))
@@ -149,34 +166,6 @@ def test_search_results_are_paged_in_date_order(client, page, shown, notice):
     assert "5 events match your search; page" in text
     if notice:
         assert notice in text
-
-
-def presenting(**filters):
-    return EventPresenter.objects.filter(**filters).order_by().values("event_id")
-
-
-def test_in_subquery_matches_what_pk_in_matches():
-    """The same rows as ``pk__in``, also when the subquery is empty."""
-    shown = make_event("Shown")
-    make_event("Not shown")
-    make_presenter("Ana Chen", event=shown)
-    ours = Event.objects.filter(selectors.InSubquery(F("pk"), presenting()))
-    assert list(ours) == list(Event.objects.filter(pk__in=presenting())) == [shown]
-    none = selectors.InSubquery(F("pk"), presenting(presenter__name="Nobody"))
-    assert list(Event.objects.filter(none)) == []
-    assert list(Event.objects.exclude(none).order_by("title")) == [
-        Event.objects.get(title="Not shown"),
-        shown,
-    ]
-
-
-def test_in_subquery_is_an_array_on_postgresql_and_in_elsewhere():
-    queryset = Event.objects.filter(selectors.InSubquery(F("pk"), presenting()))
-    sql = str(queryset.query)
-    if connection.vendor == "postgresql":
-        assert '"events_event"."id" = ANY(ARRAY(SELECT' in sql
-    else:
-        assert '"events_event"."id" IN (SELECT' in sql
 
 
 def plan(queryset, *, scans=("seqscan", "indexscan")) -> str:
@@ -193,6 +182,8 @@ def plan(queryset, *, scans=("seqscan", "indexscan")) -> str:
 @on_postgresql
 @pytest.mark.parametrize("field", ["title", "description"])
 def test_title_and_description_searches_use_their_trigram_index(field):
+    """On PostgreSQL, staff's search of titles or of descriptions (the event
+    admin's ``icontains``) is answered from that field's trigram index."""
     make_event("Grant writing")
     found = plan(Event.objects.filter(**{f"{field}__icontains": "grant"}))
     assert f"event_{field}_upper_trgm" in found
@@ -200,21 +191,11 @@ def test_title_and_description_searches_use_their_trigram_index(field):
 
 @on_postgresql
 def test_presenter_name_search_uses_its_trigram_index():
+    """On PostgreSQL, staff's search of presenter names (the event admin's) is
+    answered from their trigram index."""
     make_presenter("Farah Diallo")
     found = plan(EventPresenter.objects.filter(presenter__name__icontains="diallo"))
     assert "presenter_name_upper_trgm" in found
-
-
-@on_postgresql
-def test_the_whole_search_is_answered_from_indexes():
-    """Title, description and presenters OR'ed together in one bitmap: no
-    subplan checked against every row."""
-    make_event("Grant writing")
-    found = plan(selectors.filter_events(Event.objects.all(), q="grant"))
-    assert "BitmapOr" in found
-    for index in ("event_title_upper_trgm", "event_description_upper_trgm"):
-        assert index in found
-    assert "hashed SubPlan" not in found
 
 
 @on_postgresql

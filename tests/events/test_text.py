@@ -48,6 +48,7 @@ def test_only_the_allowed_tags_are_kept():
 
 
 def test_empty_text_renders_nothing():
+    """Empty or missing text renders as nothing, and blank text as empty plain text."""
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
     assert plain_text("  ") == ""

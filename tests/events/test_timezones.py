@@ -11,7 +11,7 @@ from pytest_django.asserts import assertInHTML
 from events.templatetags.event_tags import clock, iso, long_date, time_range
 from events.timezones import is_valid_time_zone, time_zone_label
 from tests.builders import eastern, make_event
-from tests.events.html import text_of
+from tests.dom import text_of
 
 EASTERN = ZoneInfo("America/New_York")
 
@@ -26,18 +26,24 @@ def test_clock_is_written_like_the_seeds(hour, minute, expected):
 
 
 def test_dates_are_written_in_full():
+    """Dates read in full, weekday first, with no leading zero on the day."""
     assert long_date(eastern(2025, 10, 21)) == "Tuesday, October 21, 2025"
     assert long_date(eastern(2025, 10, 1)) == "Wednesday, October 1, 2025"
 
 
 def test_iso_carries_the_offset_of_that_day():
+    """Machine-readable times carry that day's offset: -04:00 in summer and -05:00 in
+    winter for Eastern time."""
     assert iso(eastern(2031, 7, 15)) == "2031-07-15T14:00:00-04:00"
     assert iso(eastern(2031, 12, 9)) == "2031-12-09T14:00:00-05:00"
 
 
 def test_zone_labels():
+    """Known zones get their friendly name, others their name with spaces for
+    underscores; real zones are valid and made-up ones are not."""
     assert time_zone_label("America/New_York") == "Eastern Time - US & Canada"
-    assert time_zone_label("Asia/Kolkata") == "Asia/Kolkata"
+    assert time_zone_label("Asia/Kolkata") == "India Time - Kolkata"
+    assert time_zone_label("Asia/Karachi") == "Asia/Karachi"
     assert time_zone_label("America/Port_of_Spain") == "America/Port of Spain"
     assert is_valid_time_zone("Europe/London")
     assert not is_valid_time_zone("Mars/Base")
@@ -45,6 +51,7 @@ def test_zone_labels():
 
 @pytest.mark.django_db
 def test_an_event_past_midnight_names_the_day_it_ends():
+    """An event that ends after midnight names the day it ends before its end time."""
     event = make_event(start=eastern(2031, 10, 31, 23, 30))
     assert time_range(event) == "11:30pm - Saturday, November 1, 2031, 12:30am"
 
@@ -73,10 +80,12 @@ def test_two_pm_eastern_reads_two_pm_in_summer_and_winter(
     in_london = client.get(event.get_absolute_url(), {"tz": "Europe/London"})
     text = text_of(in_london)
     assert f"Time: {london}" in text
-    assert "Time Zone: London" in text
+    assert "Time Zone: UK Time - London" in text
     html = in_london.content.decode()
     assert f'datetime="2031-{month:02d}-{day:02d}T19:00:00{london_offset}"' in html
-    assertInHTML('<option value="Europe/London" selected>London</option>', html)
+    assertInHTML(
+        '<option value="Europe/London" selected>UK Time - London</option>', html
+    )
 
 
 @pytest.mark.django_db
@@ -89,12 +98,14 @@ def test_the_list_switches_zone_and_regroups_days(client):
     response = client.get(reverse("events:list"), {"tz": "Europe/London"})
     text = text_of(response)
     assert "Wednesday, December 10, 2031" in text
-    assert "3:00am - 4:00am London" in text
+    assert "3:00am - 4:00am UK Time - London" in text
     assert "?tz=Europe%2FLondon" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_an_unknown_zone_is_ignored_with_a_notice(client):
+    """An unknown ?tz= on an event page is explained in a notice, and the times stay in
+    the event's own zone."""
     event = make_event(start=eastern(2031, 12, 9, 14))
     response = client.get(event.get_absolute_url(), {"tz": "Mars/Olympus_Mons"})
     assert response.status_code == 200

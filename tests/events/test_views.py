@@ -21,7 +21,7 @@ from tests.builders import (
     make_presenter,
     make_series,
 )
-from tests.events.html import text_of
+from tests.dom import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,8 @@ def test_event_page_shows_the_seed_content(client):
 
 
 def test_presenters_are_listed_in_their_order(client):
+    """An event page lists its presenters under "Presenters" in their set order, not the
+    order they were added."""
     event = make_event()
     make_presenter("Second Speaker", event=event, order=2)
     make_presenter("First Speaker", event=event, order=1)
@@ -131,6 +133,8 @@ def test_presenters_are_listed_in_their_order(client):
 
 
 def test_in_person_event_shows_its_location_and_no_online_note(client):
+    """An in-person event's page shows its location and "In person", without the
+    online-event note."""
     event = make_event(
         format=Event.Format.IN_PERSON, location="Main Library\n12 Elm St"
     )
@@ -141,6 +145,7 @@ def test_in_person_event_shows_its_location_and_no_online_note(client):
 
 
 def test_event_page_links_its_series(client):
+    """An event in a series links to the series page."""
     series = make_series("Library 2.020")
     event = make_event(series=series)
     html = client.get(event.get_absolute_url()).content.decode()
@@ -178,6 +183,8 @@ def test_seat_line_says_where_registration_stands(client, fields, wording):
 
 
 def test_cancelled_and_postponed_events_say_so_prominently(client):
+    """A cancelled event's page opens with a red "Cancelled" alert; a postponed one's
+    with a warning that it has been postponed."""
     cancelled = make_event(status=Event.Status.CANCELLED)
     postponed = make_event(status=Event.Status.POSTPONED)
     html = client.get(cancelled.get_absolute_url()).content.decode()
@@ -205,6 +212,8 @@ def test_upcoming_events_of_the_same_category(client):
 
 
 def test_drafts_are_hidden_from_the_public(client):
+    """A draft's page is a 404 for the public, and the draft is on neither the home page
+    nor the list."""
     draft = make_event("Secret draft", is_published=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
     for url in (reverse("events:home"), reverse("events:list")):
@@ -212,6 +221,7 @@ def test_drafts_are_hidden_from_the_public(client):
 
 
 def test_staff_can_preview_a_draft_with_a_banner(client):
+    """Staff can open a draft's page, which carries a "Draft: not published" banner."""
     draft = make_event("Secret draft", is_published=False)
     staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
     client.force_login(staff)
@@ -221,6 +231,7 @@ def test_staff_can_preview_a_draft_with_a_banner(client):
 
 
 def test_a_logged_in_member_who_is_not_staff_still_gets_404_for_a_draft(client):
+    """Signing in is not enough to see a draft: a member who is not staff gets a 404."""
     draft = make_event(is_published=False)
     client.force_login(get_user_model().objects.create_user("member", password="x"))
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -245,6 +256,8 @@ def test_hostile_markup_in_staff_text_never_reaches_the_page(client):
 
 
 def test_the_join_url_is_on_no_public_page(client):
+    """The join link is on no public page: home, the lists, the month, upcoming and past
+    event pages, and the series page."""
     event = make_sos_webinar(series=make_series("Series"))
     make_sos_past = make_event(
         slug="past-one", join_url=JOIN_URL, start=timezone.now() - timedelta(days=3)
@@ -266,6 +279,8 @@ def test_the_join_url_is_on_no_public_page(client):
 
 
 def test_series_page_shows_its_description_and_published_events(client):
+    """A series page shows its Markdown description and its published events, past ones
+    included, but not drafts."""
     series = make_series(
         "Library 2.020", description="Three **mini-conferences** held online."
     )
@@ -282,6 +297,7 @@ def test_series_page_shows_its_description_and_published_events(client):
 
 
 def test_unknown_series_is_404(client):
+    """A series address that does not exist is a 404."""
     assert client.get(reverse("events:series", args=["nope"])).status_code == 404
 
 
@@ -298,6 +314,8 @@ def test_missing_pages_get_the_friendly_404(client):
 def test_the_500_page_renders_without_a_request_context_or_database(
     django_assert_num_queries,
 ):
+    """The server-error page renders without a request context or a database query, so
+    it still shows when the database is down."""
     request = RequestFactory().get("/broken/")
     with django_assert_num_queries(0):
         response = views.server_error(request)
@@ -306,6 +324,7 @@ def test_the_500_page_renders_without_a_request_context_or_database(
 
 
 def test_the_500_handler_is_installed():
+    """Server errors and missing pages are routed to our own friendly pages."""
     from calendar_site import urls
 
     assert urls.handler500 == "events.views.server_error"
@@ -315,6 +334,8 @@ def test_the_500_handler_is_installed():
 def test_event_page_queries_do_not_grow_with_presenters_outcomes_or_categories(
     client, django_assert_num_queries
 ):
+    """An event page with many presenters, outcomes, categories and related events runs
+    as many queries as one with one of each."""
     small = make_event(categories=[make_category()])
     make_presenter("Only one", event=small)
     LearningOutcome.objects.create(event=small, text="One thing")

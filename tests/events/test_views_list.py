@@ -12,7 +12,7 @@ from pytest_django.asserts import assertInHTML
 
 from events.models import Event
 from tests.builders import eastern, make_category, make_event, make_presenter
-from tests.events.html import text_of
+from tests.dom import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,8 @@ def titles(response) -> list[str]:
 
 
 def test_home_lists_upcoming_published_events_soonest_first(client):
+    """The home page lists published upcoming events soonest first, without drafts or
+    past events, and links to the full list and the calendar."""
     make_event("Later", start=eastern(2031, 5, 2))
     make_event("Sooner", start=eastern(2031, 5, 1))
     make_event("Draft", is_published=False)
@@ -38,12 +40,15 @@ def test_home_lists_upcoming_published_events_soonest_first(client):
 
 
 def test_home_shows_at_most_ten_events(client):
+    """The home page shows at most ten events."""
     for day in range(1, 13):
         make_event(f"Webinar on day {day}", start=eastern(2031, 5, day))
     assert len(titles(client.get(reverse("events:home")))) == 10
 
 
 def test_list_groups_events_under_day_headings(client):
+    """The upcoming list puts events under one heading per day, in time order within
+    each day."""
     make_event("Morning", start=eastern(2031, 10, 21, 9))
     make_event("Afternoon", start=eastern(2031, 10, 21, 14))
     make_event("Next day", start=eastern(2031, 10, 22, 14))
@@ -56,6 +61,8 @@ def test_list_groups_events_under_day_headings(client):
 
 
 def test_list_shows_time_zone_format_and_seats(client):
+    """Each event in the list shows its times with the zone's name, its format and its
+    seats left."""
     make_event("Seed webinar", start=eastern(2031, 10, 21, 14), capacity=98)
     text = text_of(client.get(reverse("events:list")))
     assert "2:00pm - 3:00pm Eastern Time - US & Canada" in text
@@ -64,6 +71,7 @@ def test_list_shows_time_zone_format_and_seats(client):
 
 
 def test_past_list_shows_ended_events_most_recent_first(client):
+    """The past events list shows only ended events, most recent first."""
     now = timezone.now()
     make_event("Long ago", start=now - timedelta(days=30))
     make_event("Last week", start=now - timedelta(days=7))
@@ -74,6 +82,8 @@ def test_past_list_shows_ended_events_most_recent_first(client):
 
 
 def test_search_looks_in_titles_descriptions_and_presenter_names(client):
+    """The list search matches titles, descriptions and presenter names in any letter
+    case, and says so when nothing matches."""
     make_event("Patron Response Framework")
     make_event("Other", description="About social media and library values.")
     with_presenter = make_event("Soft skills")
@@ -99,6 +109,7 @@ def test_search_by_presenter_keeps_seat_counts_right(client):
 
 
 def test_filter_by_category_and_format(client):
+    """The list filters by category (named in the heading), by format, or by both."""
     ala = make_category("Vendor Webinar - ALA")
     make_event("ALA webinar", categories=[ala])
     make_event("ALA workshop", categories=[ala], format=Event.Format.IN_PERSON)
@@ -163,12 +174,15 @@ def test_the_filter_menus_are_whole_select_elements(client):
     )
     assertInHTML(
         '<div id="id_q_helptext" class="visually-hidden">'
-        "Words in the title, description or a presenter&#x27;s name.</div>",
+        "Words in any order, found in the title, description, presenters, "
+        "categories or organizer.</div>",
         html,
     )
 
 
 def test_bad_filter_values_are_explained_not_fatal(client):
+    """An unknown category, format or time zone in the address is explained on the page,
+    and the list is still shown."""
     make_event("Still listed")
     response = client.get(
         reverse("events:list"),
@@ -189,6 +203,8 @@ def two_per_page(settings):
 
 @pytest.mark.usefixtures("two_per_page")
 def test_list_is_paginated_with_the_current_page_marked(client):
+    """The list comes in pages: the page links keep the search and mark the current
+    page, and the page says "page 2 of 3"."""
     for day in range(1, 6):
         make_event(f"Day {day}", start=eastern(2031, 5, day))
     url = reverse("events:list")
@@ -213,6 +229,8 @@ def test_list_is_paginated_with_the_current_page_marked(client):
     ],
 )
 def test_bad_page_numbers_show_a_page_and_say_why(client, page, shown, notice):
+    """A page number out of range or not a number shows the nearest real page with a
+    notice saying why."""
     for day in range(1, 6):
         make_event(f"Day {day}", start=eastern(2031, 5, day))
     response = client.get(reverse("events:list"), {"page": page})
@@ -222,6 +240,7 @@ def test_bad_page_numbers_show_a_page_and_say_why(client, page, shown, notice):
 
 
 def test_an_empty_list_says_so(client):
+    """With no upcoming events the list says so, whatever page is asked for."""
     response = client.get(reverse("events:list"), {"page": "3"})
     assert response.status_code == 200
     assert "No upcoming events." in text_of(response)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.models import Event
 from tests.builders import eastern, make_event
-from tests.events.html import text_of
+from tests.dom import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,8 @@ def cell_for_day(html: str, day: int) -> str:
 
 
 def test_month_is_an_accessible_table(client):
+    """The month is a table with a caption naming the month and time zone, seven column
+    headers from Sunday to Saturday, and a page heading."""
     html = client.get(month_url(2031, 10)).content.decode()
     assert '<table class="table table-bordered month-grid">' in html
     assert re.search(
@@ -55,6 +57,8 @@ def test_month_is_an_accessible_table(client):
 
 
 def test_each_day_lists_its_events_as_links_and_links_to_its_agenda(client):
+    """A day's cell lists its published events as links with their start times, and
+    links to that day in the agenda below the grid; drafts are left out."""
     event = make_event("SOS webinar", start=eastern(2031, 10, 21, 14))
     make_event("Hidden draft", start=eastern(2031, 10, 21, 16), is_published=False)
     html = client.get(month_url(2031, 10)).content.decode()
@@ -88,6 +92,7 @@ def test_the_grid_follows_the_chosen_zone(client):
 
 
 def test_an_event_just_after_midnight_on_the_first_belongs_to_that_month(client):
+    """An event at midnight Eastern on November 1 is on November 1, not in October."""
     make_event("Early bird", start=eastern(2031, 11, 1, 0, 0))
     assert "Early bird" not in client.get(month_url(2031, 10)).content.decode()
     november = client.get(month_url(2031, 11)).content.decode()
@@ -112,6 +117,8 @@ def test_a_month_starting_on_saturday_has_six_leading_blanks(client):
 
 
 def test_december_links_to_january_of_the_next_year(client):
+    """December links on to January of the next year and back to November; January links
+    back to December of the year before."""
     html = client.get(month_url(2031, 12)).content.decode()
     assert f'href="{month_url(2032, 1)}"' in html
     assert "January 2032" in html
@@ -132,10 +139,13 @@ def test_december_links_to_january_of_the_next_year(client):
     ],
 )
 def test_months_that_do_not_exist_are_404(client, path):
+    """Months that do not exist, or lie beyond the calendar's range (year 0, five-digit
+    years, December 9999), are 404s."""
     assert client.get(path).status_code == 404
 
 
 def test_today_is_marked(client):
+    """Today's cell, and only it, is marked as the current date in this month's grid."""
     today = timezone.now().astimezone(ZoneInfo("America/New_York"))
     html = client.get(month_url(today.year, today.month)).content.decode()
     marked = re.findall(r'<td[^>]*aria-current="date"[^>]*>.*?</td>', html, re.S)
@@ -144,6 +154,8 @@ def test_today_is_marked(client):
 
 
 def test_calendar_redirects_to_this_month_in_the_site_zone(client):
+    """The calendar's address sends visitors to this month in the site's time zone,
+    keeping a chosen time zone."""
     today = timezone.now().astimezone(ZoneInfo("America/New_York"))
     response = client.get(reverse("events:calendar"))
     assert response.status_code == 302
@@ -153,12 +165,14 @@ def test_calendar_redirects_to_this_month_in_the_site_zone(client):
 
 
 def test_an_unknown_zone_on_the_grid_is_explained(client):
+    """An unknown time zone on the month grid is explained on the page, not an error."""
     response = client.get(month_url(2031, 10, tz="Nowhere/Land"))
     assert response.status_code == 200
     assert "“Nowhere/Land” is not a time zone we know" in text_of(response)
 
 
 def test_cancelled_events_are_marked_in_the_grid(client):
+    """A cancelled event reads "Cancelled:" before its title in the grid."""
     make_event("Called off", start=eastern(2031, 10, 8), status=Event.Status.CANCELLED)
     cell = cell_for_day(client.get(month_url(2031, 10)).content.decode(), 8)
     assert "Cancelled: Called off" in cell
@@ -167,6 +181,7 @@ def test_cancelled_events_are_marked_in_the_grid(client):
 def test_month_runs_the_same_queries_for_5_and_200_events(
     client, django_assert_num_queries
 ):
+    """The month grid runs as many queries for 200 events as for 5."""
     for n in range(5):
         make_event(start=eastern(2031, 10, 1 + n, 9))
     with CaptureQueriesContext(connection) as captured:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from registrations.models import OutboundEmail, Registration
 from tests.builders import make_event
 
-from .conftest import register
+from .conftest import register, token_from
 
 pytestmark = pytest.mark.django_db
 
@@ -72,16 +72,33 @@ def test_promote_action_needs_a_free_seat(admin_client):
 
 
 def test_mark_attended_and_resend_actions(
-    admin_client, django_capture_on_commit_callbacks
+    admin_client, django_capture_on_commit_callbacks, clock
 ):
-    """Attendance is recorded; resend queues a fresh email."""
+    """Once the event has started attendance is recorded; resend queues a
+    fresh email."""
     event = make_event()
     registration = register(event, 1).registration
+    clock.advance(days=7, minutes=5)  # the event started five minutes ago
     run_action(admin_client, "mark_attended", [registration])
     assert Registration.objects.get(pk=registration.pk).attended
     with django_capture_on_commit_callbacks(execute=True):
         run_action(admin_client, "resend_emails", [registration])
     assert [m.to for m in mail.outbox] == [["person1@example.org"]]
+
+
+def test_revoke_links_action_withdraws_the_emailed_link(admin_client, commit):
+    """Staff revoke a registration's links from the roster: the emailed link
+    answers "we don't recognize this link", and nobody is emailed."""
+    event = make_event()
+    with commit():
+        registration = register(event, 1).registration
+    token = token_from(mail.outbox[0])
+    manage = reverse("registrations:manage", kwargs={"token": token})
+    assert admin_client.get(manage).status_code == 200
+    response = run_action(admin_client, "revoke_links", [registration])
+    assert "Revoked the link of 1 registration." in response.content.decode()
+    assert admin_client.get(manage).status_code == 404
+    assert len(mail.outbox) == 1
 
 
 def test_edit_form_never_writes_back_a_stale_status(admin_client):
@@ -183,3 +200,53 @@ def test_outbox_admin_resends_failed_emails(
         )
     email.refresh_from_db()
     assert email.status == "sent"
+
+
+def test_outbox_resend_of_a_cleared_email_sends_the_registrations_own(
+    admin_client, commit
+):
+    """A failed email that carried the registrant's link lost its bodies when
+    it was given up on; "resend" in the outbox sends the registration's own
+    email instead, with the same link, once per person."""
+    event = make_event()
+    with commit():
+        registration = register(event, 1).registration
+    token = token_from(mail.outbox[0])
+    mail.outbox.clear()
+    OutboundEmail.objects.update(
+        status="failed", body_text="", body_html="", ics="", attempts=5
+    )
+    failed = list(OutboundEmail.objects.all())
+    with commit():
+        response = run_action(
+            admin_client,
+            "resend",
+            failed,
+            url_name="admin:registrations_outboundemail_changelist",
+        )
+    assert "Queued 1 email again." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["person1@example.org"]]
+    assert token_from(mail.outbox[0]) == token
+    assert registration.pk in {e.registration_id for e in OutboundEmail.objects.all()}
+
+
+def test_staff_cannot_put_a_line_break_into_a_name(admin_client):
+    """The admin's edit form applies the public form's one-line rule: a name
+    with CR/LF (text injected into emails) is refused on the field and the
+    stored name stays as it was."""
+    event = make_event()
+    registration = register(event, 1).registration
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    response = admin_client.post(
+        url,
+        {
+            "name": "Ann\r\nBcc: victim@example.net",
+            "organization": "Town\x1b[31m Library",
+            "accommodation_request": "",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("Please type this on one line") == 2
+    registration.refresh_from_db()
+    assert registration.name == "Person 1"

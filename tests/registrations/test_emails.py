@@ -106,7 +106,8 @@ def test_retries_wait_longer_each_time_then_fail_for_good(
     commit, failing_mail, settings
 ):
     """Each failure waits longer before the next try; after the last try the
-    email is marked failed (and kept, for staff to resend)."""
+    email is marked failed, its error kept and its bodies (which carry the
+    registrant's link) cleared."""
     settings.REGISTRATION_EMAIL_RETRY_DELAYS = (60, 600)
     event = make_event()
     with commit():
@@ -127,7 +128,8 @@ def test_retries_wait_longer_each_time_then_fail_for_good(
     assert row.status == OutboundEmail.Status.FAILED
     assert row.attempts == 3
     assert row.next_attempt_at is None
-    assert row.body_text
+    assert "SMTPServerDisconnected" in row.last_error
+    assert (row.body_text, row.body_html) == ("", "")
     assert send_due_emails() == {}
 
 

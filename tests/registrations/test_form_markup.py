@@ -256,8 +256,9 @@ def test_the_form_posts_to_the_register_url_with_its_token(client):
     page = event_page(client, event)
     form = page.one("form", **{"class": "registration-form"})
     assert form.attrs["method"] == "post"
-    assert form.attrs["action"] == reverse(
-        "registrations:register", kwargs={"slug": event.slug}
+    # Back at the registration box when the form is refused.
+    assert form.attrs["action"] == (
+        reverse("registrations:register", kwargs={"slug": event.slug}) + "#register"
     )
     assert form in page.control("csrfmiddlewaretoken").ancestors()
     assert form in page.one("input", type="submit").ancestors()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from events.models import Event
@@ -398,17 +399,55 @@ def test_token_is_long_random_and_only_its_hash_is_stored(commit):
     assert get_registration_by_token(altered) is None
 
 
-def test_old_token_dies_when_a_new_one_is_sent(commit):
-    """Re-sending the email issues a new link; the old one stops working."""
+def test_every_email_carries_the_same_link_and_earlier_ones_keep_working(commit):
+    """Links last: a resend, a reminder or a repeat submission carries the
+    link of the first email, which keeps working."""
+    event = make_event(start=timezone.now() + timedelta(hours=12))
+    with commit():
+        registration = register(event, 1).registration
+    first = token_from(mail.outbox[0])
+    with commit():
+        services.resend_registration_email(registration_id=registration.pk)
+        services.send_reminders(within=timedelta(days=1))
+    with commit(), override_settings(REGISTRATION_RESEND_INTERVAL=0):
+        register(event, 1)
+    tokens = [token_from(message) for message in mail.outbox]
+    assert len(tokens) == 4
+    assert set(tokens) == {first}
+    assert get_registration_by_token(first) == registration
+
+
+def test_a_database_dump_alone_yields_no_working_link(commit):
+    """What is stored (the link's secret and the token's hash) gives the
+    token only together with the SECRET_KEY: under another key, the same row
+    gives another token, which finds nothing."""
+    event = make_event()
+    with commit():
+        registration = register(event, 1).registration
+    token = token_from(mail.outbox[0])
+    row = Registration.objects.get(pk=registration.pk)
+    assert token not in {row.link_secret, row.token_hash}
+    assert services.link_token(row) == token
+    with override_settings(SECRET_KEY="another key, as an attacker would guess"):
+        guessed = services.link_token(row)
+    assert guessed != token
+    assert get_registration_by_token(guessed) is None
+
+
+def test_staff_revoke_links_and_the_next_email_carries_a_new_one(commit):
+    """Revoking kills every link sent so far, emails nothing; the next
+    email carries a new link that works."""
     event = make_event()
     with commit():
         registration = register(event, 1).registration
     old = token_from(mail.outbox[0])
+    services.revoke_links(registration_id=registration.pk)
+    assert len(mail.outbox) == 1
+    assert get_registration_by_token(old) is None
     with commit():
         services.resend_registration_email(registration_id=registration.pk)
     new = token_from(mail.outbox[1])
     assert new != old
-    assert get_registration_by_token(old) is None
     assert get_registration_by_token(new) == registration
 
 
@@ -448,10 +487,11 @@ def test_promote_waitlist_fills_free_seats_in_order():
     assert [r.email for r in promoted] == ["person1@example.org"]
 
 
-def test_mark_attended():
-    """Staff record attendance through the service."""
+def test_mark_attended(clock):
+    """Staff record attendance through the service, once the event started."""
     event = make_event()
     registration = register(event, 1).registration
+    clock.advance(days=7, minutes=1)
     services.mark_attended(registration_id=registration.pk)
     assert Registration.objects.get(pk=registration.pk).attended
 

@@ -80,6 +80,8 @@ def test_the_locked_event_is_the_event_the_orm_reads(by):
     ],
 )
 def test_locking_an_event_that_is_not_there_raises_does_not_exist(lookup):
+    """Locking an event by an id, slug, registration or token that matches nothing
+    raises Event.DoesNotExist."""
     make_event()
     with transaction.atomic(), pytest.raises(Event.DoesNotExist):
         locking.lock_event(**lookup)
@@ -103,14 +105,14 @@ def test_cancelling_by_token_frees_the_seat_for_the_next_in_line(commit):
 
 
 @pytest.mark.django_db
-def test_a_replaced_link_no_longer_cancels(client, commit):
-    """A resend issues a new link; the old token is read under the lock and
-    is unknown, both to the service and to the page, and nothing changes."""
+def test_a_revoked_link_no_longer_cancels(client, commit):
+    """Staff revoked the link; the old token is read under the lock and is
+    unknown, both to the service and to the page, and nothing changes."""
     event = make_event(capacity=5)
     with commit():
         registration = register(event, 1).registration
     old_token = token_from(mail.outbox[-1])
-    services.resend_registration_email(registration_id=registration.pk)
+    services.revoke_links(registration_id=registration.pk)
 
     with pytest.raises(services.RegistrationError) as refused:
         services.cancel_registration(token=old_token)
@@ -124,6 +126,8 @@ def test_a_replaced_link_no_longer_cancels(client, commit):
 @pytest.mark.django_db
 @pytest.mark.parametrize("token", ["", "nope", "a" * 201])
 def test_an_unknown_or_malformed_token_cancels_nothing(client, token):
+    """An empty, unknown or overlong cancellation token is refused as not found, by the
+    service and by the page (404), and the registration stays confirmed."""
     event = make_event(capacity=5)
     registration = register(event, 1).registration
     with pytest.raises(services.RegistrationError) as refused:
@@ -137,6 +141,8 @@ def test_an_unknown_or_malformed_token_cancels_nothing(client, token):
 
 @pytest.mark.parametrize("arguments", [{}, {"registration_id": 1, "token": "x"}])
 def test_cancel_needs_exactly_one_of_id_and_token(arguments):
+    """Cancelling with neither a registration id nor a token, or with both, is a
+    programming error (TypeError)."""
     with pytest.raises(TypeError):
         services.cancel_registration(**arguments)
 

@@ -1,6 +1,6 @@
-"""`manage.py load_demo`: the seed events and their registrants, the staff
-groups and a demo login. A registrations command, as it fills both the
-catalog and the seats.
+"""`manage.py load_demo`: the seed events and their registrants, the seed
+blog post as a flat page, the staff groups and a demo login. A registrations
+command, as it fills both the catalog and the seats.
 
 Safe to run any number of times: it refreshes what it created before.
 """
@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from events.demo import load_demo_data, refresh_demo_staff
 from events.groups import ensure_staff_groups
+from pages.demo import load_demo_pages
 from registrations.demo import add_demo_registrations
 
 DEMO_STAFF_USERNAME = "staff"
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             )
         events = load_demo_data(today=today)
         add_demo_registrations()
+        load_demo_pages()
         ensure_staff_groups()
         self.stdout.write(f"Loaded {len(events)} demo events.")
         if no_staff:

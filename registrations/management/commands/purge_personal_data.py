@@ -1,4 +1,6 @@
 """Erase registrants' personal data some days after their event; counts stay.
+Registration attempts and staff sign-in failures that no limit counts any
+more are forgotten too.
 
 Safe to run as often as you like (e.g. daily from cron): a second run finds
 nothing new.
@@ -8,7 +10,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from registrations.services import purge_personal_data, registrations_due_for_purge
+from limits.services import prune_attempts
+from limits.sign_in import forget_old_failures
+from registrations.services import (
+    forget_sign_in_links,
+    purge_personal_data,
+    registrations_due_for_purge,
+)
 
 
 class Command(BaseCommand):
@@ -47,4 +55,10 @@ class Command(BaseCommand):
             )
             return
         count = purge_personal_data(now=now, days=days)
+        # Clients' address fingerprints and staff sign-in failures (with
+        # their addresses) that no limit counts any more.
+        prune_attempts(now=now)
+        forget_old_failures(now=now)
+        # My registrations' sign-in links that can no longer be used.
+        forget_sign_in_links(now=now)
         self.stdout.write(f"Purged {count} registration(s) on {events} event(s).")
