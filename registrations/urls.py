@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import my_views, views
 
 app_name = "registrations"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("registrations/<str:token>/cancel/", views.cancel, name="cancel"),
     path("registrations/<str:token>/event.ics", views.private_ics, name="ics"),
     path("registrations/<str:token>/details/", views.update_details, name="details"),
-    path("my/", views.my_registrations, name="my_registrations"),
-    path("my/link-sent/", views.my_link_sent, name="my_link_sent"),
-    path("my/sign-in/<str:token>/", views.my_sign_in, name="my_sign_in"),
-    path("my/sign-out/", views.my_sign_out, name="my_sign_out"),
+    path("my/", my_views.my_registrations, name="my_registrations"),
+    path("my/link-sent/", my_views.my_link_sent, name="my_link_sent"),
+    path("my/sign-in/<str:token>/", my_views.my_sign_in, name="my_sign_in"),
+    path("my/sign-out/", my_views.my_sign_out, name="my_sign_out"),
 ]

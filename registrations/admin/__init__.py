@@ -1,0 +1,10 @@
+"""Rosters for staff, the outgoing email queue, and the event admin with its
+seats. Every action that changes a seat calls the services; the admin itself
+never writes a registration's status. Importing this package registers them
+all with the admin site."""
+
+from .events import EventWithSeatsAdmin
+from .outbox import OutboundEmailAdmin
+from .roster import RegistrationAdmin
+
+__all__ = ["EventWithSeatsAdmin", "OutboundEmailAdmin", "RegistrationAdmin"]
