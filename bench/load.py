@@ -32,6 +32,7 @@ from bench.servers import (
     warm_up_and_post,
 )
 from events.models import Event
+from registrations.emails import write_email
 from registrations.models import OutboundEmail, Registration
 
 EVENTS = 20
@@ -80,14 +81,16 @@ def choose_cancellations(events, count: int, rng) -> list[tuple[int, str, bool]]
         picks += [(pk, False) for pk in rng.sample(safe, min(from_waitlist, len(safe)))]
         chosen.extend(picks)
     tokens = {}
-    for registration_id, body in (
+    emails = (
         OutboundEmail.objects.filter(registration_id__in=[pk for pk, _ in chosen])
+        .select_related("registration__event")
         .order_by("pk")
-        .values_list("registration_id", "body_text")
-    ):
-        match = TOKEN_IN_LINK.search(body)
+    )
+    for email in emails:
+        # Written as the worker would when it sends it.
+        match = TOKEN_IN_LINK.search(write_email(email).text)
         if match:
-            tokens[registration_id] = match.group(1)  # the latest email wins
+            tokens[email.registration_id] = match.group(1)  # the latest email wins
     return [(pk, tokens[pk], held) for pk, held in chosen if pk in tokens]
 
 

@@ -29,6 +29,7 @@ from bench.servers import (
     warm_up_and_post,
 )
 from events.models import Event
+from registrations.emails import write_email
 from registrations.models import OutboundEmail, Registration
 
 # The position as the waiting-list email words it ("... at position 12.").
@@ -56,12 +57,14 @@ def told_positions(waiting: list[int]) -> list[int] | None:
     arrival) was told in their email; None when the email no longer says it
     in words this finds (then only the app's own positions are checked)."""
     told = {}
-    for registration_id, body in OutboundEmail.objects.filter(
+    emails = OutboundEmail.objects.filter(
         registration_id__in=waiting, kind=OutboundEmail.Kind.WAITLISTED
-    ).values_list("registration_id", "body_text"):
-        match = TOLD_POSITION.search(body)
+    ).select_related("registration__event")
+    for email in emails:
+        # Written as the worker would when it sends it.
+        match = TOLD_POSITION.search(write_email(email).text)
         if match:
-            told[registration_id] = int(match.group(1))
+            told[email.registration_id] = int(match.group(1))
     if not told:
         return None
     return [told.get(pk, 0) for pk in waiting]

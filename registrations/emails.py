@@ -2,8 +2,9 @@
 reports, and sent by a task after the commit.
 
 ``queue_email`` is called by the services (inside their transaction);
-``deliver_outbound_email`` is what the task runs. A mail server that fails
-costs a retry, never a registration.
+``deliver_outbound_email`` is what the task runs: it writes the email
+(``write_email``) and sends it. A mail server that fails costs a retry,
+never a registration.
 
 What survives what:
 
@@ -26,6 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import urlsplit
@@ -43,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from events.templatetags.event_tags import event_when
 
-from .models import OutboundEmail, Registration
+from .models import OutboundEmail, Registration, hash_token, link_token
 
 logger = logging.getLogger(__name__)
 
@@ -63,20 +65,27 @@ SUBJECTS = {
 # Emails about a held seat carry the join URL and the event as an .ics.
 SEAT_KINDS = {Kind.CONFIRMATION, Kind.PROMOTION, Kind.REMINDER, Kind.EVENT_CHANGED}
 
-# Emails that carry the registrant's self-service link (a secret): their
-# bodies are cleared once sent and once given up on. A failed one is not
-# resent from the outbox (it has nothing left to send); staff resend the
-# registration's email, which carries the same link.
+# Emails that carry the registrant's self-service link (a secret), written
+# in when the email is sent.
 LINK_KINDS = {
     Kind.CONFIRMATION,
     Kind.WAITLISTED,
     Kind.PROMOTION,
     Kind.REMINDER,
     Kind.EVENT_CHANGED,
-    # Not a registration's link, but as secret: it signs in to My registrations.
-    Kind.SIGN_IN,
 }
-CLEARED_BODIES = {"body_text": "", "body_html": "", "ics": ""}
+
+# Emails whose words are written when queued and kept on the row until sent,
+# because they cannot be written again later: the sign-in link's one-time
+# token exists only then. Their bodies are cleared once sent and once given
+# up on; a cleared one cannot be resent (the person asks for a new link).
+STORED_KINDS = {Kind.SIGN_IN}
+CLEARED_BODIES = {"body_text": "", "body_html": ""}
+
+NOBODY_TO_WRITE_TO = _(
+    "Not sent: the registration was deleted, or its personal data erased, "
+    "before the email went out."
+)
 
 # Seconds to wait before each retry; one more try than there are delays.
 DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200)
@@ -146,19 +155,61 @@ def queue_email(
     *,
     registration: Registration,
     kind: str,
-    token: str | None = None,
     position: int | None = None,
 ) -> OutboundEmail:
-    """Render one email and write it to the outbox; send it after the commit.
+    """Write to the outbox that ``registration`` is owed a ``kind`` email;
+    it is written and sent after the commit.
 
-    ``token`` is the fresh self-service token when the email carries the
-    link; it exists in the clear only in this email's body, until it is sent.
+    Only what the email is about is stored here, inside the caller's
+    transaction (and often under its event lock): the words, the link and
+    the .ics are written by ``write_email`` when it is sent, so the lock is
+    not held while templates render, and the link is never stored.
+    ``position`` is the place in line the email reports, as it is now.
     """
-    if token and kind not in LINK_KINDS:
-        # LINK_KINDS decides whose bodies are cleared when given up on.
-        raise ValueError(f"{kind!r} emails do not carry the self-service link")
+    email = OutboundEmail.objects.create(
+        registration=registration,
+        kind=kind,
+        recipient=registration.email,
+        subject=str(SUBJECTS[kind]).format(title=registration.event.title)[:300],
+        position=position,
+    )
+    transaction.on_commit(partial(enqueue_email, email.pk), robust=True)
+    return email
+
+
+class Unwritable(Exception):
+    """An email about a registration that is gone, or whose personal data
+    was purged, before it could be sent: there is nobody to write to."""
+
+
+@dataclass(frozen=True)
+class Written:
+    text: str
+    html: str
+    ics: str = ""
+
+
+def write_email(email: OutboundEmail) -> Written:
+    """The email's words: kept on the row for the few written when queued
+    (``STORED_KINDS``), otherwise rendered now from its registration and
+    event as they are, with the registration's current link."""
+    if email.kind in STORED_KINDS:
+        return Written(email.body_text, email.body_html)
+    registration = email.registration
+    if registration is None or registration.purged_at is not None:
+        raise Unwritable(email.pk)
     event = registration.event
-    seat = kind in SEAT_KINDS and registration.status == Registration.Status.CONFIRMED
+    seat = kind_holds_seat(email.kind, registration)
+    token = ""
+    if email.kind in LINK_KINDS and registration.link_secret:
+        token = link_token(registration.link_secret)
+    if token and hash_token(token) != registration.token_hash:
+        # The SECRET_KEY changed since the link was made: every earlier
+        # link is dead already, so this email's link becomes the one
+        # (unless staff revoked the link meanwhile: then theirs stands).
+        Registration.objects.filter(
+            pk=registration.pk, link_secret=registration.link_secret
+        ).update(token_hash=hash_token(token))
     context = {
         "site_name": settings.ALMANAC_SITE_NAME,
         "registration": registration,
@@ -171,20 +222,19 @@ def queue_email(
             else ""
         ),
         "join_url": event.join_url if seat else "",
-        "position": position,
-        "kind": kind,
+        "position": email.position,
+        "kind": email.kind,
     }
-    email = OutboundEmail.objects.create(
-        registration=registration,
-        kind=kind,
-        recipient=registration.email,
-        subject=str(SUBJECTS[kind]).format(title=event.title)[:300],
-        body_text=render_to_string(f"emails/{kind}.txt", context),
-        body_html=render_to_string(f"emails/{kind}.html", context),
+    return Written(
+        text=render_to_string(f"emails/{email.kind}.txt", context),
+        html=render_to_string(f"emails/{email.kind}.html", context),
         ics=calendar_attachment(event) if seat else "",
     )
-    transaction.on_commit(partial(enqueue_email, email.pk), robust=True)
-    return email
+
+
+def kind_holds_seat(kind: str, registration: Registration) -> bool:
+    """Whether the email goes with a held seat (join URL, .ics attached)."""
+    return kind in SEAT_KINDS and registration.status == Registration.Status.CONFIRMED
 
 
 def enqueue_email(email_id: int, run_after: datetime | None = None) -> None:
@@ -210,17 +260,18 @@ def message_id(email: OutboundEmail) -> str:
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    written = write_email(email)
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=written.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
         headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id(email)},
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    if email.ics:
-        message.attach("event.ics", email.ics, "text/calendar")
+    if written.html:
+        message.attach_alternative(written.html, "text/html")
+    if written.ics:
+        message.attach("event.ics", written.ics, "text/calendar")
     return message
 
 
@@ -253,9 +304,20 @@ def _deliver(email_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    email = OutboundEmail.objects.get(pk=email_id)
+    email = OutboundEmail.objects.select_related("registration__event").get(pk=email_id)
     try:
-        build_message(email).send()
+        message = build_message(email)
+    except Unwritable:
+        _record_after_send(
+            email_id,
+            status=OutboundEmail.Status.FAILED,
+            claimed_at=None,
+            next_attempt_at=None,
+            last_error=str(NOBODY_TO_WRITE_TO),
+        )
+        return OutboundEmail.Status.FAILED
+    try:
+        message.send()
     except Exception as exc:
         return _record_failure(email, exc)
     _record_after_send(
@@ -280,7 +342,7 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> str:
     cleared = {}
     if email.attempts >= max_attempts():
         status, next_attempt_at = OutboundEmail.Status.FAILED, None
-        if email.kind in LINK_KINDS:
+        if email.kind in STORED_KINDS:
             # Given up on: the link it carries has no reason to stay.
             cleared = CLEARED_BODIES
     else:
@@ -354,15 +416,15 @@ def schedule_retry(email_id: int, run_after: datetime) -> None:
 def requeue_email(*, email_id: int) -> bool:
     """Staff's "resend": give a failed (or stuck) email a fresh set of tries."""
     # An email whose registrant was purged has no address left to send to;
-    # one whose bodies were cleared when it was given up on has nothing left
-    # to send (its registration's own "resend" sends a fresh one).
+    # a sign-in email cleared when it was given up on has nothing left to
+    # send (the person asks for a new link).
     updated = (
         OutboundEmail.objects.filter(
             pk=email_id,
             status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING],
             registration__purged_at__isnull=True,
         )
-        .exclude(body_text="")
+        .exclude(kind__in=STORED_KINDS, body_text="")
         .update(
             status=OutboundEmail.Status.PENDING,
             attempts=0,
@@ -413,7 +475,9 @@ def release_stale_claims(*, now: datetime) -> int:
         "next_attempt_at": None,
         "last_error": "The worker stopped while sending it, on its last try.",
     }
-    failed = exhausted.filter(kind__in=LINK_KINDS).update(**given_up, **CLEARED_BODIES)
+    failed = exhausted.filter(kind__in=STORED_KINDS).update(
+        **given_up, **CLEARED_BODIES
+    )
     failed += exhausted.update(**given_up)
     released = stale.update(status=OutboundEmail.Status.PENDING, claimed_at=None)
     if failed or released:

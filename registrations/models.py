@@ -3,11 +3,13 @@
 Only ``registrations.services`` changes a registration's status.
 """
 
+import base64
 import hashlib
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
@@ -23,6 +25,16 @@ def normalize_email(email: str) -> str:
 def hash_token(token: str) -> str:
     """The SHA-256 of a self-service token: the only form in which it is kept."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+LINK_SALT = "almanac.registrations.link"
+
+
+def link_token(link_secret: str) -> str:
+    """The token of a registration's self-service link (256 bits, URL-safe):
+    an HMAC of its ``link_secret`` under the SECRET_KEY, never stored."""
+    digest = salted_hmac(LINK_SALT, link_secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 class Registration(models.Model):
@@ -147,11 +159,13 @@ class Registration(models.Model):
 
 
 class OutboundEmail(models.Model):
-    """One email, written in the transaction of the change it reports.
+    """One email, queued in the transaction of the change it reports.
 
-    A task sends it after the commit. Once sent, its bodies are cleared (they
-    may carry a self-service link, which is a secret) and the row stays as the
-    record of delivery.
+    A task sends it after the commit. The row holds what the email is about
+    (its kind, registration, the position it reports); its words are written
+    when it is sent, from the templates, so a self-service link is never
+    stored. Only the emails whose words cannot be written again later (a
+    one-time sign-in link) keep their bodies, until they are sent.
     """
 
     class Kind(models.TextChoices):
@@ -183,15 +197,14 @@ class OutboundEmail(models.Model):
     recipient = models.EmailField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(
-        _("plain-text body"), blank=True, help_text=_("Cleared once sent.")
+        _("plain-text body"),
+        blank=True,
+        help_text=_("Only for emails written when queued; cleared once sent."),
     )
     body_html = models.TextField(
-        _("HTML body"), blank=True, help_text=_("Cleared once sent.")
-    )
-    ics = models.TextField(
-        _("calendar attachment"),
+        _("HTML body"),
         blank=True,
-        help_text=_("The .ics sent along with a confirmed seat; cleared once sent."),
+        help_text=_("Only for emails written when queued; cleared once sent."),
     )
     status = models.CharField(
         _("status"),
@@ -199,6 +212,12 @@ class OutboundEmail(models.Model):
         choices=Status.choices,
         default=Status.PENDING,
         db_index=True,
+    )
+    position = models.PositiveIntegerField(
+        _("waiting-list position"),
+        null=True,
+        blank=True,
+        help_text=_("The place in line the email reports, as it was when queued."),
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

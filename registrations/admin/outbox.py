@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
 from ..emails import requeue_email
 from ..models import OutboundEmail
 
@@ -24,7 +23,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "kind")
     search_fields = ("recipient", "subject")
-    # The bodies are left out: until sent they may hold a member's secret link.
+    # The bodies are left out: a sign-in email's holds a member's secret link.
     fields = (
         "registration",
         "kind",
@@ -56,27 +55,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         description=_("Resend selected failed emails"), permissions=["change"]
     )
     def resend(self, request, queryset):
-        """Failed emails go out again. One that carried a registrant's link
-        had its bodies cleared when it was given up on: its registration's
-        own email is sent instead, with the same link, once per person."""
-        unsent = queryset.filter(
-            status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.PENDING]
-        )
+        """Failed emails go out again, written afresh from their
+        registration, so one that carried a link carries its current link."""
         queued = sum(
-            requeue_email(email_id=pk)
-            for pk in unsent.exclude(body_text="").values_list("pk", flat=True)
+            requeue_email(email_id=pk) for pk in queryset.values_list("pk", flat=True)
         )
-        registration_ids = set(
-            unsent.filter(body_text="", registration__isnull=False).values_list(
-                "registration_id", flat=True
-            )
-        )
-        for registration_id in sorted(registration_ids):
-            try:
-                services.resend_registration_email(registration_id=registration_id)
-            except services.RegistrationError:
-                continue  # cancelled since, or purged: nothing to resend
-            queued += 1
         skipped = queryset.count() - queued
         self.message_user(
             request,
@@ -88,10 +71,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%d was left alone: sent already, being sent, or its "
-                    "registration is no longer active.",
-                    "%d were left alone: sent already, being sent, or their "
-                    "registrations are no longer active.",
+                    "%d was left alone: sent already, being sent, a sign-in link "
+                    "given up on, or its "
+                    "registrant's details were erased.",
+                    "%d were left alone: sent already, being sent, sign-in links "
+                    "given up on, or their "
+                    "registrants' details were erased.",
                     skipped,
                 )
                 % skipped,

@@ -9,28 +9,22 @@ working link. Changing the SECRET_KEY changes every token: the next email of
 each registration then carries a new link and the earlier ones stop working.
 """
 
-import base64
 import secrets
 from datetime import datetime
 
 from django.db import transaction
-from django.utils.crypto import salted_hmac
 
+from .. import models
 from ..emails import queue_email
 from ..models import OutboundEmail, Registration, hash_token
 from . import locking
 
 Kind = OutboundEmail.Kind
 
-LINK_SALT = "almanac.registrations.link"
-
 
 def link_token(registration: Registration) -> str:
     """The token of the registration's link (256 bits, URL-safe)."""
-    digest = salted_hmac(
-        LINK_SALT, registration.link_secret, algorithm="sha256"
-    ).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return models.link_token(registration.link_secret)
 
 
 def new_link(registration: Registration) -> str:
@@ -42,17 +36,17 @@ def new_link(registration: Registration) -> str:
     return token
 
 
-def current_link(registration: Registration) -> tuple[str, bool]:
-    """The token of the link every email carries, and whether ``token_hash``
-    had to change: only when the SECRET_KEY changed since it was issued (or
-    the registration never had a secret)."""
+def current_link(registration: Registration) -> bool:
+    """Make sure the registration's link is the one every email carries;
+    returns whether ``token_hash`` had to change: only when the SECRET_KEY
+    changed since it was issued (or the registration never had a secret)."""
     if not registration.link_secret:
-        return new_link(registration), True
-    token = link_token(registration)
-    token_hash = hash_token(token)
+        new_link(registration)
+        return True
+    token_hash = hash_token(link_token(registration))
     changed = token_hash != registration.token_hash
     registration.token_hash = token_hash
-    return token, changed
+    return changed
 
 
 def status_email_kind(registration: Registration) -> str:
@@ -71,17 +65,14 @@ def email_with_link(
 ) -> None:
     """Queue ``kind`` with the registration's link. ``also_save``: fields the
     caller changed, written in the same UPDATE."""
-    token, changed = current_link(registration)
+    changed = current_link(registration)
     registration.last_emailed_at = now
     fields = ["last_emailed_at", *also_save]
     if changed:
         fields += ["link_secret", "token_hash"]
     registration.save(update_fields=fields)
     queue_email(
-        registration=registration,
-        kind=kind,
-        token=token,
-        position=registration.waitlist_position,
+        registration=registration, kind=kind, position=registration.waitlist_position
     )
 
 

@@ -96,7 +96,6 @@ def purge_personal_data(*, now: datetime | None = None, days: int | None = None)
                 subject="",
                 body_text="",
                 body_html="",
-                ics="",
                 # A mail server's refusal often quotes the address.
                 last_error="",
             )

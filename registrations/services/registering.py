@@ -119,14 +119,13 @@ def register_for_event(
             status=status,
             last_emailed_at=now if notify else None,
         )
-        token = new_link(registration)
+        new_link(registration)
         registration.save(force_insert=True)
         page_cache.mark_seats_changed(event.slug)
         if notify:
             queue_email(
                 registration=registration,
                 kind=status_email_kind(registration),
-                token=token,
                 position=seats.waitlisted + 1 if status == Status.WAITLISTED else None,
             )
         return RegistrationResult(registration, created=True, email_queued=notify)

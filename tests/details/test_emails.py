@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from registrations.emails import SUBJECTS, queue_email
+from registrations.emails import SUBJECTS, queue_email, write_email
 from registrations.models import OutboundEmail, Registration
 from registrations.services import register_for_event
 from tests.builders import eastern, make_event
@@ -89,7 +89,7 @@ def test_every_html_email_is_styled_with_the_consortiums_name_for_dark_mode():
     emails = every_kind_of_email()
     assert {email.kind for email in emails} == set(SUBJECTS)
     for email in emails:
-        html = email.body_html
+        html = write_email(email).html
         root = parse(html)
         assert attribute(find(root, "meta", name="color-scheme"), "content") == (
             "light dark"

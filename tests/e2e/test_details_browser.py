@@ -5,7 +5,7 @@ emails that read in light and dark mail clients."""
 import pytest
 from playwright.sync_api import expect
 
-from registrations.emails import SUBJECTS, queue_email
+from registrations.emails import SUBJECTS, queue_email, write_email
 from registrations.services import register_for_event
 from tests.builders import eastern, make_category, make_event
 
@@ -234,7 +234,7 @@ def test_emails_read_in_light_and_dark_mail_clients(new_context):
     for scheme in ("light", "dark"):
         page = new_context(color_scheme=scheme).new_page()
         for email in emails:
-            page.set_content(email.body_html)
+            page.set_content(write_email(email).html)
             found = page.evaluate(CONTRAST)
             low = [row for row in found["rows"] if row["ratio"] < 4.5]
             assert low == [], (scheme, email.kind, low)

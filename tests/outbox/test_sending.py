@@ -85,8 +85,8 @@ def test_a_claim_older_than_two_minutes_is_sent_again_a_younger_one_is_not(clock
 @pytest.mark.django_db
 def test_a_stale_claim_on_the_last_try_is_given_up_on(clock, settings):
     """An email whose worker died on its last allowed try is marked failed
-    (its link cleared) instead of being tried forever: an email that kills
-    its worker every time stops coming back."""
+    instead of being tried forever: an email that kills its worker every
+    time stops coming back."""
     settings.REGISTRATION_EMAIL_RETRY_DELAYS = (60,)
     row = queued_row()
     OutboundEmail.objects.filter(pk=row.pk).update(
@@ -97,7 +97,6 @@ def test_a_stale_claim_on_the_last_try_is_given_up_on(clock, settings):
     row.refresh_from_db()
     assert row.status == Status.FAILED
     assert "worker stopped" in row.last_error
-    assert (row.body_text, row.body_html) == ("", "")
     assert mail.outbox == []
 
 
@@ -124,40 +123,74 @@ def test_every_attempt_at_one_email_carries_the_same_message_id(settings):
 
 
 @pytest.mark.django_db
-def test_bodies_are_cleared_once_sent():
-    """A sent email keeps its record (subject, recipient, when) but not the
-    bodies and .ics that carried the registrant's link and the join URL."""
+def test_the_words_are_written_when_sent_never_stored():
+    """A queued email is only a record (kind, recipient, subject): the
+    bodies, the link and the join URL are written as it is sent, and the
+    row holds none of them before or after."""
     row = queued_row()
-    assert "/registrations/" in row.body_text
+    assert (row.body_text, row.body_html) == ("", "")
     assert deliver_outbound_email(email_id=row.pk) == Status.SENT
     row.refresh_from_db()
-    assert (row.body_text, row.body_html, row.ics) == ("", "", "")
+    assert (row.body_text, row.body_html) == ("", "")
     assert row.subject and row.recipient == "person1@example.org"
     assert row.sent_at is not None
+    assert "/registrations/" in mail.outbox[0].body
 
 
 @pytest.mark.django_db
-def test_bodies_with_a_link_are_cleared_when_given_up_on(settings):
+def test_an_email_given_up_on_can_be_resent_with_the_link_as_it_is_now(settings):
     """After its last failed try, an email carrying the registrant's link
-    keeps its error but not its bodies; with nothing left to send, the
-    outbox's "resend" leaves it alone (the registration's own resend sends a
-    fresh one with the same link)."""
+    keeps its error; staff's resend writes it afresh, with the link the
+    registration has now (a new one if staff revoked the old)."""
     settings.REGISTRATION_EMAIL_RETRY_DELAYS = ()
     use_mail_backend(settings, FAILING)
     row = queued_row()
     assert deliver_outbound_email(email_id=row.pk) == Status.FAILED
     row.refresh_from_db()
-    assert (row.body_text, row.body_html, row.ics) == ("", "", "")
     assert "SMTPServerDisconnected" in row.last_error
+    revoked = services.revoke_links(registration_id=row.registration_id)
+
+    use_mail_backend(settings, LOCMEM)
+    assert requeue_email(email_id=row.pk) is True
+    assert deliver_outbound_email(email_id=row.pk) == Status.SENT
+    assert f"/registrations/{services.link_token(revoked)}/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_sign_in_email_is_cleared_when_given_up_on(settings):
+    """A sign-in email is written when asked for (its one-time token exists
+    only then): after its last failed try its bodies, which hold the link,
+    are cleared, and the outbox's "resend" leaves it alone."""
+    settings.REGISTRATION_EMAIL_RETRY_DELAYS = ()
+    use_mail_backend(settings, FAILING)
+    assert services.request_sign_in_link(email="ada@example.org")
+    row = OutboundEmail.objects.get(kind=OutboundEmail.Kind.SIGN_IN)
+    assert "/my/sign-in/" in row.body_text
+    assert deliver_outbound_email(email_id=row.pk) == Status.FAILED
+    row.refresh_from_db()
+    assert (row.body_text, row.body_html) == ("", "")
     assert requeue_email(email_id=row.pk) is False
     row.refresh_from_db()
     assert row.status == Status.FAILED
 
 
 @pytest.mark.django_db
-def test_an_email_without_a_link_keeps_its_bodies_for_a_resend(settings, commit):
-    """A cancellation receipt holds no link: after its last failed try it is
-    kept whole, and staff's resend delivers it once the server is back."""
+def test_an_email_whose_registration_was_deleted_is_not_sent():
+    """Staff deleted the registration before its email went out: there is
+    nobody to write it for, so it is marked failed with the reason, once."""
+    row = queued_row()
+    row.registration.delete()
+    assert deliver_outbound_email(email_id=row.pk) == Status.FAILED
+    row.refresh_from_db()
+    assert "deleted" in row.last_error
+    assert mail.outbox == []
+    assert send_due_emails() == {}
+
+
+@pytest.mark.django_db
+def test_a_receipt_given_up_on_is_delivered_by_a_resend(settings, commit):
+    """A cancellation receipt that failed its last try is delivered by
+    staff's resend once the server is back."""
     settings.REGISTRATION_EMAIL_RETRY_DELAYS = ()
     registration = register(make_event(), 1)
     use_mail_backend(settings, FAILING)
@@ -165,7 +198,6 @@ def test_an_email_without_a_link_keeps_its_bodies_for_a_resend(settings, commit)
         services.cancel_registration(registration_id=registration.pk)
     row = OutboundEmail.objects.get(kind=OutboundEmail.Kind.CANCELLATION)
     assert row.status == Status.FAILED
-    assert row.body_text and row.body_html
 
     use_mail_backend(settings, LOCMEM)
     with commit():
@@ -244,7 +276,6 @@ def test_a_mail_server_that_never_answers_costs_one_timeout_and_a_retry(
     assert row.attempts == 1
     assert row.last_error.endswith("timed out")
     assert row.next_attempt_at > timezone.now()
-    assert row.body_text  # kept for the retry
 
 
 def test_email_timeout_comes_from_the_environment():

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registrations import services
-from registrations.emails import deliver_outbound_email, requeue_email, send_due_emails
+from registrations.emails import (
+    deliver_outbound_email,
+    requeue_email,
+    send_due_emails,
+    write_email,
+)
 from registrations.models import OutboundEmail, Registration
 from registrations.tasks import send_outbound_email
 from tests import dom
@@ -74,8 +79,10 @@ def test_html_part_escapes_what_members_typed(commit):
     assert dom.find_all(html, "b") == []
 
 
-def test_bodies_are_cleared_once_sent(commit):
-    """After sending, the row keeps the record but not the secret link."""
+def test_the_outbox_never_stores_the_link(commit):
+    """The row says what the email is about; its words, with the secret link
+    and the join URL, are written only when it is sent, so neither is ever
+    in the database, before or after."""
     event = make_event(join_url=JOIN)
     with commit():
         register(event, 1)
@@ -83,8 +90,11 @@ def test_bodies_are_cleared_once_sent(commit):
     assert row.status == OutboundEmail.Status.SENT
     assert row.sent_at is not None
     assert row.attempts == 1
-    assert (row.body_text, row.body_html, row.ics) == ("", "", "")
+    assert (row.body_text, row.body_html) == ("", "")
     assert row.subject and row.recipient == "person1@example.org"
+    sent = mail.outbox[0]
+    assert "/registrations/" in sent.body and JOIN in sent.body
+    assert [name for name, *_ in sent.attachments] == ["event.ics"]
 
 
 def test_failing_mail_server_keeps_the_registration(commit, failing_mail):
@@ -99,15 +109,13 @@ def test_failing_mail_server_keeps_the_registration(commit, failing_mail):
     assert row.attempts == 1
     assert "SMTPServerDisconnected" in row.last_error
     assert row.next_attempt_at > timezone.now() + timedelta(seconds=30)
-    assert row.body_text  # kept for the retry
 
 
 def test_retries_wait_longer_each_time_then_fail_for_good(
     commit, failing_mail, settings
 ):
     """Each failure waits longer before the next try; after the last try the
-    email is marked failed, its error kept and its bodies (which carry the
-    registrant's link) cleared."""
+    email is marked failed, its error kept."""
     settings.REGISTRATION_EMAIL_RETRY_DELAYS = (60, 600)
     event = make_event()
     with commit():
@@ -286,21 +294,24 @@ def test_seat_emails_share_one_ics_until_the_event_or_its_categories_change(
     event = make_event("Fair Use", capacity=5, join_url=JOIN, categories=[category])
     register(event, 1)
     register(event, 2)
-    first, second = OutboundEmail.objects.filter(kind="confirmation").order_by("pk")
-    assert first.ics == second.ics
-    assert "CATEGORIES:Copyright" in first.ics
+    first, second = (
+        write_email(row).ics
+        for row in OutboundEmail.objects.filter(kind="confirmation").order_by("pk")
+    )
+    assert first == second
+    assert "CATEGORIES:Copyright" in first
     assert len(built) == 1
 
     category.name = "Copyright law"
     category.save()
     register(event, 3)
-    third = OutboundEmail.objects.filter(kind="confirmation").latest("pk")
+    third = write_email(OutboundEmail.objects.filter(kind="confirmation").latest("pk"))
     assert "CATEGORIES:Copyright law" in third.ics
     assert len(built) == 2
 
     event.title = "Fair Use, revised"
     event.save()
     register(event, 4)
-    fourth = OutboundEmail.objects.filter(kind="confirmation").latest("pk")
+    fourth = write_email(OutboundEmail.objects.filter(kind="confirmation").latest("pk"))
     assert "SUMMARY:Fair Use\\, revised" in unfolded(fourth.ics)
     assert len(built) == 3

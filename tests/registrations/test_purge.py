@@ -147,7 +147,7 @@ def test_purge_erases_names_emails_organizations_and_requests(old_event, commit)
         assert registration.purged_at is not None
     for email in OutboundEmail.objects.all():
         assert email.recipient == f"purged-{email.registration_id}@invalid"
-        assert email.subject == email.body_text == email.body_html == email.ics == ""
+        assert email.subject == email.body_text == email.body_html == ""
 
 
 def test_purge_keeps_every_count(old_event):

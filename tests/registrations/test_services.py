@@ -6,11 +6,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from events.models import Event
 from registrations import services
-from registrations.emails import enqueue_email
+from registrations.emails import enqueue_email, write_email
 from registrations.models import OutboundEmail, Registration, hash_token
 from registrations.selectors import (
     Seats,
@@ -542,6 +543,31 @@ def test_every_change_writes_its_email_to_the_outbox():
         ("cancellation", "person1@example.org"),
         ("promotion", "person2@example.org"),
     ]
+
+
+def test_no_email_is_written_while_the_event_is_locked():
+    """Registering, cancelling and promoting only record which email is owed
+    (and the place in line it reports): no template is rendered inside the
+    transaction, so the event lock is never held while an email is written.
+    Sending writes it, with the position recorded when it was queued."""
+    event = make_event(capacity=1)
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        first = register(event, 1).registration
+        register(event, 2)
+        register(event, 3)
+        services.cancel_registration(registration_id=first.pk)
+    finally:
+        template_rendered.disconnect(record)
+    assert [name for name in rendered if name.startswith("emails/")] == []
+    third = OutboundEmail.objects.get(recipient="person3@example.org")
+    assert third.position == 2
+    assert "at position 2." in write_email(third).text
 
 
 def test_register_without_notification_queues_no_email():
