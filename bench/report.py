@@ -132,6 +132,8 @@ def rush_checks(run: dict) -> list[tuple[str, bool]]:
         ("not overbooked", inv["overbooked"] == 0),
         ("zero 5xx", run["register"]["http_5xx"] == 0),
         ("waiting list consistent", inv["waitlist_consistent"]),
+        # Older result files predate the members-only rush with questions.
+        ("every answer kept", inv.get("answers_ok", True)),
     ]
 
 
@@ -398,8 +400,9 @@ def _rush_section(rush: dict) -> list[str]:
     if "skipped" in rush:
         return [*out, f"skipped: {rush['skipped']}"]
     out.append(
-        f"{rush['posts']:,} registration POSTs, all different addresses, for one "
-        f"event with {rush['seats']} seats and a waiting list without a cap, at "
+        f"{rush['posts']:,} registration POSTs, all different member addresses "
+        f"answering two questions, for one members-only event with "
+        f"{rush['seats']} seats and a waiting list without a cap, at "
         f"concurrency {rush['concurrency']}."
     )
     rows = []
@@ -437,7 +440,7 @@ def _rush_section(rush: dict) -> list[str]:
                 "overbooked",
                 "waitlisted/expected",
                 "positions",
-                f"✓/✗: ≥{RUSH_PER_SECOND}/s, seats, 5xx, list",
+                f"✓/✗: ≥{RUSH_PER_SECOND}/s, seats, 5xx, list, answers",
             ],
             rows,
             "lrrrrrrrrll",

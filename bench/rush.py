@@ -1,7 +1,9 @@
 """A hot-event rush, over HTTP: ``python -m bench.rush --out FILE``.
 
 Everyone wants the same event: 2,000 registration POSTs (all different
-addresses) for one event with 100 seats and a waiting list without a cap,
+addresses, each a member library's, each answering the event's two
+questions) for one members-only event with 100 seats and a waiting list
+without a cap,
 from 128 clients at once, so every request waits for the one event lock.
 The same servers, settings and client as ``bench.load`` (``bench.servers``:
 gunicorn with the production settings, PostgreSQL, Redis as the shared
@@ -29,16 +31,22 @@ from bench.servers import (
     warm_up_and_post,
 )
 from events.models import Event
+from members.models import LibraryDomain, MemberLibrary
 from registrations.emails import write_email
-from registrations.models import OutboundEmail, Registration
+from registrations.models import Answer, OutboundEmail, Question, Registration
+
+MEMBER_DOMAIN = "springfieldlibrary.org"
 
 # The position as the waiting-list email words it ("... at position 12.").
 TOLD_POSITION = re.compile(r"at position (\d+)")
 
 
 def make_event(label: str, seats: int) -> Event:
+    """A members-only webinar with two questions of its own, as the ALA
+    webinars and the mini-conference are: membership and answers are part
+    of every registration the rush makes."""
     start = timezone.now() + timedelta(days=30)
-    return Event.objects.create(
+    event = Event.objects.create(
         title=f"Hot event {label}",
         slug=f"rush-{label}",
         description="Everyone wants a seat at this one.",
@@ -49,6 +57,43 @@ def make_event(label: str, seats: int) -> Event:
         waitlist_enabled=True,
         waitlist_limit=None,  # no cap: every POST gets a seat or a place
         join_url="https://meet.example.org/j/1",
+        who_may_register=Event.WhoMayRegister.MEMBERS,
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                event=event,
+                label="Your role",
+                kind=Question.Kind.ONE_CHOICE,
+                choices="Librarian\nParaprofessional\nAdministrator\nOther",
+                required=True,
+                order=1,
+            ),
+            Question(
+                event=event,
+                label="What do you hope to learn?",
+                kind=Question.Kind.LONG_TEXT,
+                order=2,
+            ),
+        ]
+    )
+    return event
+
+
+def member_library() -> MemberLibrary:
+    library, _created = MemberLibrary.objects.get_or_create(
+        name="Springfield Public Library"
+    )
+    LibraryDomain.objects.get_or_create(library=library, domain=MEMBER_DOMAIN)
+    return library
+
+
+def answers_ok(event: Event, registered: int) -> bool:
+    """Each registration kept both answers, the choice as picked."""
+    answers = Answer.objects.filter(registration__event=event)
+    return (
+        answers.count() == 2 * registered
+        and answers.filter(value="Librarian").count() == registered
     )
 
 
@@ -120,14 +165,20 @@ def check_rush(event: Event, *, seats: int, posts: int, registered: int) -> dict
 def rush(label, *, servers, workers, posts, seats, concurrency, seconds, logs):
     event = make_event(label, seats)
     path = f"/events/{event.slug}/register/"
+    member_library()
+    role, hopes = event.questions.order_by("order")
     jobs = [
         (
             path,
             {
                 "name": f"Fan {i}",
-                "email": f"fan{i}.{label}@lib{i % 13}.example.org",
+                # Members by their address: staff of a member library's
+                # branches, on subdomains of its domain.
+                "email": f"fan{i}.{label}@branch{i % 13}.{MEMBER_DOMAIN}",
                 "organization": "Springfield Public Library",
                 "accommodation_request": "",
+                f"question_{role.pk}": "Librarian",
+                f"question_{hopes.pk}": "How to run a calmer service desk.",
                 "homepage": "",  # the honeypot stays empty
             },
         )
@@ -161,7 +212,8 @@ def rush(label, *, servers, workers, posts, seats, concurrency, seconds, logs):
         "register": registered,
         "invariants": check_rush(
             event, seats=seats, posts=posts, registered=registered["succeeded"]
-        ),
+        )
+        | {"answers_ok": answers_ok(event, registered["succeeded"])},
     }
 
 

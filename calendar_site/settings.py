@@ -144,6 +144,10 @@ INSTALLED_APPS = [
     "serving",
     "events",
     "limits",
+    # CSV import and export of the member library directory in the admin.
+    "import_export",
+    # The member library directory (who may register as a member).
+    "members",
     "registrations",
     # Serves the flat pages through the page cache and lists them in the footer.
     "pages",
@@ -316,6 +320,11 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The member directory's CSV import is all or nothing: it runs in one
+# transaction, rolled back if any row fails (members.resources also rolls
+# back on a row that fails validation, which this setting alone does not).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGIN_URL = "admin:login"
 

@@ -37,7 +37,13 @@ from .services import duplicate_event
 from .timezones import is_valid_time_zone, time_zone_choices
 
 # Entered as wall-clock times in the event's zone.
-LOCAL_DATETIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+LOCAL_DATETIME_FIELDS = (
+    "start",
+    "end",
+    "registration_opens",
+    "registration_closes",
+    "open_to_everyone_at",
+)
 
 
 def format_local(moment: datetime) -> str:
@@ -108,6 +114,17 @@ class EventAdminForm(forms.ModelForm):
                 "end",
                 forms.ValidationError(
                     _("The event must end after it starts."), code="end_before_start"
+                ),
+            )
+        members_first = (
+            cleaned_data.get("who_may_register") == Event.WhoMayRegister.MEMBERS_FIRST
+        )
+        if members_first and not cleaned_data.get("open_to_everyone_at"):
+            self.add_error(
+                "open_to_everyone_at",
+                forms.ValidationError(
+                    _("Say when the event opens to everyone."),
+                    code="members_first_without_date",
                 ),
             )
         return cleaned_data
@@ -216,6 +233,8 @@ class EventAdmin(admin.ModelAdmin):
                     "capacity",
                     ("waitlist_enabled", "waitlist_limit"),
                     ("registration_opens", "registration_closes"),
+                    ("who_may_register", "open_to_everyone_at"),
+                    "non_member_note",
                     "external_registration_url",
                 ]
             },
@@ -289,12 +308,17 @@ class EventAdmin(admin.ModelAdmin):
         with timezone.override(context["adminform"].form.entry_time_zone()):
             return response.render()
 
+    def duplicate(self, *, event_id: int) -> Event:
+        """One event's copy, for the duplicate action. An app that adds to
+        events (registration questions) overrides it to copy its part too."""
+        return duplicate_event(event_id=event_id)
+
     @admin.action(
         description=_("Duplicate selected events (as drafts)"),
         permissions=["add"],
     )
     def duplicate_events(self, request, queryset):
-        copies = [duplicate_event(event_id=event.pk) for event in queryset]
+        copies = [self.duplicate(event_id=event.pk) for event in queryset]
         links = format_html_join(
             ", ",
             '<a href="{}">{}</a>',

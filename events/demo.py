@@ -27,6 +27,7 @@ from .groups import (
     ensure_staff_groups,
 )
 from .models import (
+    DEFAULT_NON_MEMBER_NOTE,
     Category,
     Event,
     EventPresenter,
@@ -72,6 +73,8 @@ class DemoEvent:
     accessibility_email: str = ""
     accessibility_phone: str = ""
     join_url: str = ""
+    who_may_register: str = Event.WhoMayRegister.EVERYONE
+    non_member_note: str = ""
 
 
 # The sponsor's terms, as the seed pages print them above each ALA webinar.
@@ -86,6 +89,16 @@ Please help us keep MLS sponsored training free for all members. If you are \
 unable to attend the live webinar, please cancel your registration. A \
 cancellation link can be found in your confirmation email, or you may contact \
 Sarah Donnelly at sdonnelly@masslibsystem.org to cancel."""
+
+# Who may register for the ALA webinars, and what the seeds tell everyone
+# else: they are free to members through the calendar; others register with
+# ALA, and pay.
+ALA_MEMBERS_ONLY = {
+    "who_may_register": Event.WhoMayRegister.MEMBERS,
+    "non_member_note": (
+        "Non-members can register directly with ALA; a registration fee applies."
+    ),
+}
 
 ALA_CATEGORY = ("Vendor Webinar - ALA", "vendor-webinar-ala")
 LEARNING_SERVICES = ("Learning Services", "learning-services")
@@ -116,6 +129,7 @@ SOS = DemoEvent(
     ends=time(15, 0),
     time_zone=EASTERN,
     registration_note=MLS_REGISTRATION_NOTE,
+    **ALA_MEMBERS_ONLY,
     description="""\
 The creation of a compassionate library ecosystem requires librarians, \
 paraprofessionals, and supervisors to work in tandem to ensure that the \
@@ -194,6 +208,7 @@ PATRON_RESPONSE = DemoEvent(
     ends=time(14, 0),
     time_zone=EASTERN,
     registration_note=MLS_REGISTRATION_NOTE,
+    **ALA_MEMBERS_ONLY,
     description="""\
 In 2017, Kent District Library created a response framework for their \
 employees to use to respond to difficult situations that occur in the library. \
@@ -244,6 +259,7 @@ SOCIAL_MEDIA = DemoEvent(
     ends=time(15, 0),
     time_zone=EASTERN,
     registration_note=MLS_REGISTRATION_NOTE,
+    **ALA_MEMBERS_ONLY,
     # The seed page glues an image's alt text ("Decorative image of person
     # holding a mobile device...") to the first paragraph; only the prose stays.
     description="""\
@@ -500,7 +516,9 @@ def _save_event(spec: DemoEvent, *, today: date) -> Event:
             "waitlist_limit": None,
             "registration_opens": None,
             "registration_closes": None,
-            "members_only": False,
+            "who_may_register": spec.who_may_register,
+            "open_to_everyone_at": None,
+            "non_member_note": spec.non_member_note or str(DEFAULT_NON_MEMBER_NOTE),
             "external_registration_url": "",
         },
     )

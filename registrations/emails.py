@@ -60,6 +60,8 @@ SUBJECTS = {
     Kind.REMINDER: _("Reminder: {title}"),
     Kind.EVENT_CHANGED: _("New time: {title}"),
     Kind.RECORDING: _("Recording available: {title}"),
+    Kind.AWAITING_APPROVAL: _("We'll confirm your membership: {title}"),
+    Kind.DECLINED: _("Registration not accepted: {title}"),
 }
 
 # Emails about a held seat carry the join URL and the event as an .ics.
@@ -73,6 +75,7 @@ LINK_KINDS = {
     Kind.PROMOTION,
     Kind.REMINDER,
     Kind.EVENT_CHANGED,
+    Kind.AWAITING_APPROVAL,
 }
 
 # Emails whose words are written when queued and kept on the row until sent,

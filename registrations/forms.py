@@ -1,15 +1,22 @@
 """What a member types to register; the rules about seats live in services."""
 
 import unicodedata
+from collections.abc import Iterable
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .validators import BIDI_CONTROLS, one_line_text, public_email_domain
+from events.models import Event
+from members.models import MemberLibrary
+
+from .models import Question
+from .questions import answers_from, fields_for
+from .validators import one_line_text, public_email_domain, refuse_bidi_controls
 
 # A field no person sees or fills; bots that fill every field give themselves
 # away. Named to attract bots but not browsers' autofill.
@@ -21,13 +28,34 @@ REGISTRATION_BOX = "register"
 DETAILS_FORM = "details"
 
 
-def refuse_bidi_controls(value: str) -> str:
-    if any(ch in BIDI_CONTROLS for ch in value):
-        raise forms.ValidationError(
-            _("Please remove the invisible text-direction characters."),
-            code="bidi_control",
-        )
-    return value
+# The <datalist> of member libraries the organization field suggests from.
+MEMBER_LIBRARIES_LIST = "member-libraries"
+
+
+class LibraryInput(forms.TextInput):
+    """A text input that suggests the member libraries as the person types:
+    a plain ``<input list>`` and its ``<datalist>``, no script. Any text is
+    still accepted (the registration service decides membership)."""
+
+    template_name = "registrations/widgets/library_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        # Names to suggest (a lazy QuerySet: read when the widget is
+        # rendered, so a form that is only validated reads no directory).
+        # None: a plain text input, with no list.
+        self.library_names: Iterable[str] | None = None
+        # "Other / not listed" among them, where the event is open to all.
+        self.offer_other = False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.library_names is not None:
+            context["widget"]["attrs"]["list"] = MEMBER_LIBRARIES_LIST
+            context["widget"]["list_id"] = MEMBER_LIBRARIES_LIST
+            context["widget"]["library_names"] = self.library_names
+            context["widget"]["offer_other"] = self.offer_other
+        return context
 
 
 class RegistrationForm(forms.Form):
@@ -54,7 +82,7 @@ class RegistrationForm(forms.Form):
         max_length=200,
         required=False,
         validators=[one_line_text],
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        widget=LibraryInput(attrs={"autocomplete": "organization"}),
     )
     accommodation_request = forms.CharField(
         label=_("Accessibility or accommodation request"),
@@ -69,10 +97,41 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event=None, submit_label=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        event: Event | None = None,
+        questions: Iterable[Question] = (),
+        submit_label=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.event = event
+        self.event = None
         self.submit_label = submit_label
+        # The event's own questions, after the standard fields (the layout
+        # keeps the fields' order, the honeypot last).
+        self.questions = list(questions)
+        self.fields.update(fields_for(self.questions))
+        self.fields["organization"].widget.library_names = (
+            MemberLibrary.objects.active()
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        if event is not None:
+            self.set_event(event)
+
+    def set_event(self, event: Event) -> None:
+        """The event the form registers for. A form bound by a failed POST
+        learns it only when the page is rendered again (the POST reads no
+        event: the service finds and locks it)."""
+        self.event = event
+        organization = self.fields["organization"]
+        if event.is_for_members_only(timezone.now()):
+            organization.help_text = _(
+                "Pick your library from the list as you type its name."
+            )
+        else:
+            organization.widget.offer_other = True
 
     @property
     def submit_text(self) -> str:
@@ -122,6 +181,12 @@ class RegistrationForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get(HONEYPOT))
+
+    def answers(self) -> dict[int, str]:
+        """The answers to the event's questions, ``{question pk: text}`` as
+        ``Answer.value`` keeps them, for ``services.register_for_event``; a
+        question left unanswered is not in it. Only once the form is valid."""
+        return answers_from(self.questions, self.cleaned_data)
 
 
 class RegistrationDetailsForm(forms.Form):

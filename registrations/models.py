@@ -6,6 +6,7 @@ Only ``registrations.services`` changes a registration's status.
 import base64
 import hashlib
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from members.models import MemberLibrary
 
 from .validators import one_line_text
 
@@ -41,9 +43,15 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Holding a seat or a place in line.
     ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
+    # Still someone's registration: active, or waiting for staff to decide.
+    # An address has at most one of these per event.
+    OPEN = (*ACTIVE, Status.AWAITING_APPROVAL)
 
     event = models.ForeignKey(
         Event,
@@ -64,6 +72,19 @@ class Registration(models.Model):
         max_length=200,
         blank=True,
         validators=[one_line_text],
+        help_text=_("As the registrant typed it."),
+    )
+    library = models.ForeignKey(
+        MemberLibrary,
+        verbose_name=_("member library"),
+        related_name="registrations",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The member library of the registrant's email domain, or the one "
+            "they named."
+        ),
     )
     accommodation_request = models.TextField(
         _("accessibility or accommodation request"), blank=True
@@ -72,7 +93,10 @@ class Registration(models.Model):
         _("status"),
         max_length=20,
         choices=Status.choices,
-        help_text=_("Confirmed registrations hold a seat; waitlisted ones do not."),
+        help_text=_(
+            "Confirmed registrations hold a seat; waitlisted ones and those "
+            "awaiting approval do not."
+        ),
     )
     attended = models.BooleanField(_("attended"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
@@ -80,6 +104,12 @@ class Registration(models.Model):
         _("promoted from the waiting list"), null=True, blank=True
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("approved or declined"),
+        null=True,
+        blank=True,
+        help_text=_("When staff decided on a registration awaiting approval."),
+    )
     # The self-service link's token is a secret: only its SHA-256 is kept.
     # The token itself is derived from ``link_secret`` with the SECRET_KEY
     # (services/links.py), so every email can carry the same link, and a
@@ -108,8 +138,9 @@ class Registration(models.Model):
         blank=True,
         editable=False,
         help_text=_(
-            "When the name, email, organization and request were erased, "
-            "some days after the event; status and attendance are kept."
+            "When the name, email, organization, request and answers were "
+            "erased, some days after the event; status, attendance and member "
+            "library are kept."
         ),
     )
 
@@ -120,11 +151,21 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "email_normalized"],
-                condition=Q(status__in=["confirmed", "waitlisted"]),
-                name="one_active_registration_per_email",
+                condition=Q(
+                    status__in=["confirmed", "waitlisted", "awaiting_approval"]
+                ),
+                name="one_open_registration_per_email",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["confirmed", "waitlisted", "cancelled"]),
+                condition=Q(
+                    status__in=[
+                        "confirmed",
+                        "waitlisted",
+                        "awaiting_approval",
+                        "declined",
+                        "cancelled",
+                    ]
+                ),
                 name="registration_status_known",
             ),
         ]
@@ -145,6 +186,12 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        """Holding a seat or a place in line, or awaiting approval: still
+        the person's to cancel or correct."""
+        return self.status in self.OPEN
 
     @property
     def waitlist_position(self) -> int | None:
@@ -178,6 +225,8 @@ class OutboundEmail(models.Model):
         EVENT_CHANGED = "event_changed", _("Event changed")
         RECORDING = "recording", _("Recording available")
         SIGN_IN = "sign_in", _("Sign-in link for My registrations")
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        DECLINED = "declined", _("Registration declined")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -283,3 +332,113 @@ class SignInLink(models.Model):
 
     def __str__(self):
         return f"Sign-in link {self.pk}"
+
+
+class Question(models.Model):
+    """One of an event's own questions on its registration form (PRODUCT.md
+    §10): role, library type, the session wanted."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        ONE_CHOICE = "one_choice", _("One choice")
+        SEVERAL_CHOICES = "several_choices", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+
+    CHOICE_KINDS = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
+
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        related_name="questions",
+        on_delete=models.CASCADE,
+    )
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind.choices)
+    choices = models.TextField(
+        _("choices"),
+        blank=True,
+        help_text=_("For one or several choices: one choice per line."),
+    )
+    help_text = models.CharField(
+        _("help text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the question."),
+    )
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first.")
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "short_text",
+                        "long_text",
+                        "one_choice",
+                        "several_choices",
+                        "yes_no",
+                    ]
+                ),
+                name="question_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        # A choice question without choices would show a question nobody
+        # can answer (and, if required, a form nobody can send).
+        if self.kind in self.CHOICE_KINDS and not self.choice_list:
+            raise ValidationError(
+                {
+                    "choices": ValidationError(
+                        _("List the choices, one per line."), code="no_choices"
+                    )
+                }
+            )
+
+    @property
+    def choice_list(self) -> list[str]:
+        """The choices staff wrote, one per line, without blank lines."""
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Answer(models.Model):
+    """A registrant's answer to one question: the words as the form took
+    them (several choices one per line, yes/no as "Yes" or "No"). Personal
+    data: erased with the registration's name and address."""
+
+    registration = models.ForeignKey(
+        Registration,
+        verbose_name=_("registration"),
+        related_name="answers",
+        on_delete=models.CASCADE,
+    )
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question"),
+        related_name="answers",
+        on_delete=models.CASCADE,
+    )
+    value = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["question__order", "question__pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.value}"

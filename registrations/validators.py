@@ -55,11 +55,7 @@ def one_line_text(value: str) -> None:
             ),
             code="control_character",
         )
-    if any(ch in BIDI_CONTROLS for ch in value):
-        raise ValidationError(
-            _("Please remove the invisible text-direction characters."),
-            code="bidi_control",
-        )
+    refuse_bidi_controls(value)
     # Only blanks is for the "required" check to say; blanks and zero-width
     # characters look the same, and are refused here.
     invisible = [ch for ch in value if ch in ZERO_WIDTH or ch.isspace()]
@@ -121,3 +117,14 @@ def validate_registrant(*, name: str, email: str, organization: str = "") -> Non
                 errors.setdefault(field, []).extend(error.error_list)
     if errors:
         raise ValidationError(errors)
+
+
+def refuse_bidi_controls(value: str) -> str:
+    """Text that may run to several lines (a long answer, an accommodation
+    request) but must not reorder itself on display."""
+    if any(ch in BIDI_CONTROLS for ch in value):
+        raise ValidationError(
+            _("Please remove the invisible text-direction characters."),
+            code="bidi_control",
+        )
+    return value

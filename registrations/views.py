@@ -26,7 +26,7 @@ from limits import services as limits
 
 from . import selectors, services
 from .forms import RegistrationDetailsForm, RegistrationForm
-from .models import Registration
+from .models import Question, Registration
 from .selectors import get_registration_by_token
 
 RESULT_SALT = "registrations.result"
@@ -72,9 +72,16 @@ def event_page_with_form(request, slug: str, form, status: int = 200):
     return event_views.render_event_page(request, slug, status=status)
 
 
+def questions_of(slug: str) -> list[Question]:
+    """The questions of the published event at ``slug`` (none if there is
+    no such event: the service says so), in one query that reads no event:
+    the service finds the event in the query that locks it."""
+    return list(Question.objects.filter(event__slug=slug, event__is_published=True))
+
+
 @require_POST
 def register(request, slug: str):
-    form = RegistrationForm(request.POST)
+    form = RegistrationForm(request.POST, questions=questions_of(slug))
     client = limits.client_key(request)
     if over_rate_limit(client):
         # Refused POSTs are not counted: a script that keeps knocking adds
@@ -111,6 +118,7 @@ def register(request, slug: str):
                 email=data["email"],
                 organization=data["organization"],
                 accommodation_request=data["accommodation_request"],
+                answers=form.answers(),
             )
         except services.RegistrationError as error:
             if error.code in {services.NOT_FOUND, selectors.UNPUBLISHED}:
@@ -187,7 +195,7 @@ def unknown_link(request):
 def can_cancel(registration: Registration) -> bool:
     event = registration.event
     return (
-        registration.is_active
+        registration.is_open
         and event.status != Event.Status.CANCELLED
         and timezone.now() < event.start
     )

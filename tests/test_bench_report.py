@@ -84,6 +84,7 @@ def rush_run(servers, *, per_second=200.0, http_5xx=0, overbooked=0, lost=0):
             "waitlist_positions_ok": True,
             "told_positions_ok": True,
             "waitlist_consistent": overbooked == 0 and lost == 0,
+            "answers_ok": True,
         },
     }
 
@@ -157,7 +158,7 @@ def test_all_met(result):
     """Figures within every target: nothing missed, all 28 counted as met
     (12 pages and feed, 8 registration load, 8 hot-event rush)."""
     assert missed(result) == []
-    assert "Targets met: 28 of 28." in report(result)
+    assert "Targets met: 30 of 30." in report(result)
 
 
 def test_time_targets_are_checked_on_the_uncached_page(result):
@@ -250,15 +251,21 @@ def test_rush_waiting_list_is_read_from_the_consistency_check(result):
     assert missed(result) == ["rush, two servers: waiting list consistent"]
 
 
+def test_a_rush_that_loses_answers_misses_its_target(result):
+    """A registration kept without its answers misses "every answer kept"."""
+    result["rush"]["one_server"]["invariants"]["answers_ok"] = False
+    assert missed(result) == ["rush, one server: every answer kept"]
+
+
 def test_only_the_rush(result):
     """``--only rush``: no pages, the load skipped; the report prints and
-    counts the rush's 8 targets alone."""
+    counts the rush's 10 targets alone."""
     result["sizes"] = {}
     result["load"] = {"skipped": "not selected (--only)"}
     text = report(result)
     assert "Pages: not run (--only)." in text
     assert "skipped: not selected (--only)" in text
-    assert "Targets met: 8 of 8." in text
+    assert "Targets met: 10 of 10." in text
 
 
 def test_feed_load_and_invariant_misses_are_reported(result):
@@ -308,7 +315,7 @@ def test_the_cache_down_ratio_is_down_over_up_at_least_0_08(result):
     table with the ratio."""
     result["cache_down"] = cache_down_run(up=400.0, down=32.0)
     assert missed(result) == []
-    assert "Targets met: 30 of 30." in report(result)
+    assert "Targets met: 32 of 32." in report(result)
     result["cache_down"] = cache_down_run(up=400.0, down=28.0)
     assert missed(result) == ["cache down: pages/s ≥0.08x Redis up"]
     text = report(result)

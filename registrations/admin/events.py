@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -14,7 +15,7 @@ from events.admin import EventAdmin, EventAdminForm
 from events.models import Event
 
 from .. import services
-from ..models import Registration
+from ..models import Question, Registration
 from ..selectors import Seats, with_seat_counts
 from ..services.notices import reachable
 
@@ -37,6 +38,23 @@ class EventWithSeatsAdminForm(EventAdminForm):
         return capacity
 
 
+class QuestionInline(admin.TabularInline):
+    """The event's own questions on its registration form, in their order.
+    A choice question without choices is refused on its row
+    (``Question.clean``)."""
+
+    model = Question
+    fields = ["label", "kind", "choices", "help_text", "required", "order"]
+    # Shown with the registration settings they belong to, not with the
+    # catalog's inlines (registrations/admin/event_change_form.html).
+    after_registration_settings = True
+    ordering = ["order", "pk"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})}
+    }
+
+
 admin.site.unregister(Event)
 
 
@@ -47,6 +65,9 @@ class EventWithSeatsAdmin(EventAdmin):
     capacity, emails to registrants)."""
 
     form = EventWithSeatsAdminForm
+    inlines = [*EventAdmin.inlines, QuestionInline]
+    # The catalog's form, with the questions after "Registration settings".
+    change_form_template = "registrations/admin/event_change_form.html"
     list_display = [*EventAdmin.list_display, "seats_taken", "waitlisted", "roster"]
     actions = [*EventAdmin.actions, "cancel_events", "email_recordings"]
 
@@ -136,6 +157,10 @@ class EventWithSeatsAdmin(EventAdmin):
             "count",
         )
         self._say(request, message, emailed, event=event)
+
+    def duplicate(self, *, event_id: int) -> Event:
+        """The catalog's duplicate, with the event's registration questions."""
+        return services.duplicate_event_with_questions(event_id=event_id)
 
     @admin.action(
         description=_("Cancel selected events and email their registrants"),

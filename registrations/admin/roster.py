@@ -1,31 +1,29 @@
-"""The roster: registrations by event, and the actions staff take on them
-(cancel, promote, attendance, resend, revoke links, add a registrant, move
-one to another event). Every seat change calls the services."""
+"""The roster: registrations by event, with their member library and their
+answers to the event's questions, its CSV, and the actions staff take on
+them (cancel, promote, attendance, resend, revoke links; approving is in
+``approvals``, adding someone and moving people in ``registrants``). Every
+seat change calls the services."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from events.admin import format_local
 from events.models import Event
+from members.models import MemberLibrary
 
 from .. import services
-from ..forms import HONEYPOT, RegistrationForm
-from ..models import Registration
-from ..roster import roster_response
+from ..models import Answer, Question, Registration
+from ..roster import answer_text, roster_response
 from ..selectors import with_waitlist_positions
-
-# The roster's filter to one event, as the event list's "Roster" link sets it.
-EVENT_FILTER = "event__id__exact"
+from .approvals import ApprovalActions
+from .registrants import EVENT_FILTER, RegistrantPages, event_when
 
 
 def filtered_event_id(request) -> int | None:
@@ -34,70 +32,24 @@ def filtered_event_id(request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def event_label(event: Event) -> str:
-    """The event as a choice reads: title · Tue Oct 21, 2031, 2:00pm."""
-    return f"{event.title} · {format_local(event.local_start)}"
+def answers_with_questions():
+    """A registration's answers with their questions, in the questions'
+    order: one query for a whole page of registrations."""
+    return Prefetch("answers", queryset=Answer.objects.select_related("question"))
 
 
-def event_when(event: Event) -> str:
-    """When, on its own clock: Tue Oct 21, 2031, 2:00pm · Eastern Time..."""
-    return f"{format_local(event.local_start)} · {event.time_zone_label}"
+class RosterChangeList(ChangeList):
+    """The roster's page: the answers of the registrations shown, fetched
+    in one query for the page, not one per row. Only the rows shown: the
+    actions and the count run on the plain queryset."""
 
-
-class AddRegistrantForm(RegistrationForm):
-    """Someone who phoned: the public form's fields and rules, without the
-    trap for bots, and staff decide whether the person is emailed."""
-
-    notify = forms.BooleanField(
-        label=_("Email them the confirmation with their link"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "Untick for someone who asked not to be emailed; a resend from "
-            "the roster sends their link later."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields[HONEYPOT]
-        self.fields["name"].help_text = _("As they want it on the roster.")
-        self.fields["email"].help_text = _(
-            "Their confirmation and the link to join are sent here."
-        )
-        self.fields["accommodation_request"].help_text = _(
-            "Optional: anything we should arrange so they can take part."
-        )
-
-
-class MoveForm(forms.Form):
-    to_event = forms.ModelChoiceField(
-        label=_("Move to"),
-        queryset=Event.objects.none(),
-        help_text=_(
-            "Upcoming events that are not cancelled. The event's own rules "
-            "apply: a seat if one is free, else its waiting list."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["to_event"]
-        field.queryset = (
-            Event.objects.filter(end__gt=timezone.now())
-            .exclude(status=Event.Status.CANCELLED)
-            .order_by("start", "pk")
-        )
-        field.label_from_instance = event_label
-
-
-def admin_form(form, fields) -> helpers.AdminForm:
-    """``form`` laid out as the admin lays out its own forms."""
-    return helpers.AdminForm(form, [(None, {"fields": fields})], {})
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = self.result_list.prefetch_related(answers_with_questions())
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
     # Status first after the name: at 1280 px it shows without scrolling
     # however long the addresses and titles are.
     list_display = (
@@ -107,6 +59,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "attended",
         "email",
         "organization",
+        "library",
+        "answers_in_brief",
         "event",
         "created_at",
     )
@@ -116,24 +70,28 @@ class RegistrationAdmin(admin.ModelAdmin):
         ("purged_at", admin.EmptyFieldListFilter),
         ("event", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("name", "email", "organization")
-    list_select_related = ("event",)
+    search_fields = ("name", "email", "organization", "library__name")
+    list_select_related = ("event", "library")
     change_list_template = "registrations/admin/change_list.html"
     date_hierarchy = "created_at"
-    # Typo fixes only; everything about the seat goes through the actions.
-    editable_fields = ("name", "organization", "accommodation_request")
+    # Typo fixes and the library the registration counts for; everything
+    # about the seat goes through the actions.
+    editable_fields = ("name", "organization", "library", "accommodation_request")
     fields = (
         "event",
         "name",
         "email",
         "organization",
+        "library",
         "accommodation_request",
+        "answer_list",
         "status",
         "position",
         "attended",
         "created_at",
         "promoted_at",
         "cancelled_at",
+        "decided_at",
         "last_emailed_at",
         "reminder_sent_at",
         "purged_at",
@@ -141,17 +99,20 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = (
         "event",
         "email",
+        "answer_list",
         "status",
         "position",
         "attended",
         "created_at",
         "promoted_at",
         "cancelled_at",
+        "decided_at",
         "last_emailed_at",
         "reminder_sent_at",
         "purged_at",
     )
     actions = (
+        *ApprovalActions.approval_actions,
         "cancel_registrations",
         "promote_registrations",
         "mark_attended",
@@ -164,17 +125,69 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_list_display(self, request):
         # One event's roster: its title is the page's heading, not a column
-        # repeated on every row.
-        if filtered_event_id(request) is not None:
-            return tuple(name for name in self.list_display if name != "event")
-        return self.list_display
+        # repeated on every row; and no answers column when it asks nothing.
+        event_id = filtered_event_id(request)
+        if event_id is None:
+            return self.list_display
+        hidden = {"event"}
+        if not Question.objects.filter(event_id=event_id).exists():
+            hidden.add("answers_in_brief")
+        return tuple(name for name in self.list_display if name not in hidden)
+
+    def get_changelist(self, request, **kwargs):
+        return RosterChangeList
 
     def get_queryset(self, request):
         return with_waitlist_positions(super().get_queryset(request))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        library = form.base_fields.get("library")
+        if library is not None:
+            # Active libraries to choose from, and the one it has even if it
+            # left the consortium since: saving a typo fix must not drop it.
+            current = obj.library_id if obj is not None else None
+            library.queryset = MemberLibrary.objects.filter(
+                Q(is_active=True) | Q(pk=current)
+            ).order_by("name")
+        return form
+
     @admin.display(description=_("waitlist position"))
     def position(self, registration):
         return registration.position
+
+    @admin.display(description=_("answers"))
+    def answers_in_brief(self, registration):
+        """Each answer on a line of its own, long ones shortened: the whole
+        text is on the registration's page."""
+        answers = [
+            (answer.question.label, answer_text(answer, answer.question))
+            for answer in registration.answers.all()
+        ]
+        if not answers:
+            return self.get_empty_value_display()
+        return render_to_string(
+            "registrations/admin/_answers_in_brief.html", {"answers": answers}
+        )
+
+    @admin.display(description=_("answers to the event's questions"))
+    def answer_list(self, registration):
+        """Every question of the event with what this registrant answered,
+        or that they left it empty, or that the answers were purged."""
+        answers = {answer.question_id: answer for answer in registration.answers.all()}
+        questions = [
+            (
+                question.label,
+                answer_text(answers[question.pk], question)
+                if question.pk in answers
+                else "",
+            )
+            for question in registration.event.questions.all()
+        ]
+        return render_to_string(
+            "registrations/admin/_answer_list.html",
+            {"questions": questions, "purged": registration.purged_at is not None},
+        )
 
     def has_add_permission(self, request):
         # Registrations come from the form, through the service.
@@ -215,7 +228,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_registrations(self, request, queryset):
         self._each(
             request,
-            queryset.filter(status__in=Registration.ACTIVE),
+            queryset.filter(status__in=Registration.OPEN),
             lambda r: services.cancel_registration(registration_id=r.pk, by_staff=True),
             lambda n: (
                 ngettext("Cancelled %d registration.", "Cancelled %d registrations.", n)
@@ -291,64 +304,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description=_("Move selected to another event (one email each)"),
-        permissions=["change"],
-    )
-    def move_registrations(self, request, queryset):
-        """A page to choose the event, like the admin's delete confirmation;
-        its "Move them" runs the moves and comes back to the roster."""
-        chosen = list(
-            queryset.filter(status__in=Registration.ACTIVE)
-            .select_related("event")
-            .order_by("pk")
-        )
-        if not chosen:
-            self.message_user(
-                request,
-                _("Only registrations holding a seat or a place in line can move."),
-                messages.WARNING,
-            )
-            return None
-        form = MoveForm(request.POST if request.POST.get("post") == "yes" else None)
-        if form.is_valid():
-            target = form.cleaned_data["to_event"]
-            for registration in chosen:
-                self._move(request, registration, target)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Move registrations to another event"),
-            "registrations": chosen,
-            "adminform": admin_form(form, ["to_event"]),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "back_url": request.get_full_path(),
-        }
-        return TemplateResponse(
-            request, "registrations/admin/move_registrations.html", context
-        )
-
-    def _move(self, request, registration, target):
-        try:
-            result = services.move_registration(
-                registration_id=registration.pk, to_event_id=target.pk
-            )
-        except services.RegistrationError as error:
-            self.message_user(
-                request, f"{registration.name}: {error.message}", messages.WARNING
-            )
-            return
-        moved = result.moved
-        if moved.status == Registration.Status.CONFIRMED:
-            text = _("%(name)s moved to %(event)s, with a seat; emailed.")
-        else:
-            text = _("%(name)s moved to the waiting list of %(event)s; emailed.")
-        self.message_user(
-            request, text % {"name": moved.name, "event": target}, messages.SUCCESS
-        )
-
-    @admin.action(
         description=_("Export selected as a CSV roster"), permissions=["view"]
     )
     def export_roster(self, request, queryset):
@@ -371,78 +326,6 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def add_registrant(self, request, event_id: int):
-        """Staff register someone by hand (who phoned, say), through the
-        same service and rules as the public form."""
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        event = get_object_or_404(Event, pk=event_id)
-        roster_url = (
-            f"{reverse('admin:registrations_registration_changelist')}"
-            f"?{EVENT_FILTER}={event.pk}"
-        )
-        form = AddRegistrantForm(request.POST or None)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = services.register_for_event(
-                    event_id=event.pk,
-                    name=data["name"],
-                    email=data["email"],
-                    organization=data["organization"],
-                    accommodation_request=data["accommodation_request"],
-                    notify=data["notify"],
-                )
-            except services.RegistrationError as error:
-                form.add_error(None, error.message)
-            else:
-                self._report_added(request, result, event)
-                return HttpResponseRedirect(roster_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Add a registrant"),
-            "subtitle": f"{event.title} · {event_when(event)}",
-            "event": event,
-            "roster_url": roster_url,
-            "adminform": admin_form(form, list(form.fields)),
-            "form": form,
-        }
-        return TemplateResponse(
-            request, "registrations/admin/add_registrant.html", context
-        )
-
-    def _report_added(self, request, result, event):
-        registration = result.registration
-        params = {"name": registration.name, "event": event}
-        if not result.created:
-            params["status"] = registration.get_status_display()
-            if result.email_queued:
-                text = _(
-                    "%(name)s was already registered for %(event)s "
-                    "(%(status)s); their email was sent again."
-                )
-            else:
-                text = _(
-                    "%(name)s was already registered for %(event)s "
-                    "(%(status)s); nothing changed."
-                )
-            self.message_user(request, text % params, messages.WARNING)
-            return
-        if registration.status == Registration.Status.CONFIRMED:
-            text = _("%(name)s has a seat at %(event)s.") % params
-        else:
-            text = _(
-                "%(event)s is full: %(name)s is on its waiting list, number "
-                "%(position)s."
-            ) % {**params, "position": registration.waitlist_position}
-        emailed = (
-            _("They were emailed their confirmation and link.")
-            if result.email_queued
-            else _("Nobody was emailed.")
-        )
-        self.message_user(request, f"{text} {emailed}", messages.SUCCESS)
 
     def event_roster(self, request, event_id: int):
         """Every registration of one event (cancelled ones too), as CSV."""

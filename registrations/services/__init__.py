@@ -1,5 +1,6 @@
 """The only code that claims or frees a seat, or changes an event's capacity,
-one module per process, as pretix's ``services`` and Zulip's ``actions``.
+one module per process, as pretix's ``services`` and Zulip's ``actions``;
+they also decide who may register (``membership``, ``approval``).
 
 Every public function runs in one transaction, locks the event row first
 (``locking``: always that row first, so two of them never deadlock), decides
@@ -10,12 +11,15 @@ never run inside someone else's transaction, which could hold the lock
 longer or roll back an email the member was told about.
 """
 
+from .approval import NOT_AWAITING, approve_registration, decline_registration
 from .attendance import mark_attended
 from .cancelling import cancel_registration
 from .details import update_registration_details
+from .duplicating import duplicate_event_with_questions
 from .errors import CAPACITY_BELOW_CONFIRMED, NOT_FOUND, REFUSALS, RegistrationError
 from .event_edits import EventEditResult, save_event_edit
 from .links import link_token, revoke_links
+from .membership import MEMBERS_FIRST, MEMBERS_ONLY
 from .moving import MoveResult, move_registration
 from .notices import (
     cancel_event,
@@ -54,6 +58,9 @@ __all__ = [
     "DEFAULT_RESEND_INTERVAL",
     "LINK_EXPIRED",
     "LINK_USED",
+    "MEMBERS_FIRST",
+    "MEMBERS_ONLY",
+    "NOT_AWAITING",
     "NOT_FOUND",
     "PURGED_EMAIL_PREFIX",
     "PURGED_EMAIL_SUFFIX",
@@ -64,9 +71,12 @@ __all__ = [
     "MoveResult",
     "RegistrationError",
     "RegistrationResult",
+    "approve_registration",
     "cancel_event",
     "cancel_registration",
     "change_capacity",
+    "decline_registration",
+    "duplicate_event_with_questions",
     "find_sign_in_link",
     "forget_sign_in_links",
     "link_token",

@@ -38,7 +38,7 @@ def cancel_registration(
         registration, event = locking.lock_registration(
             registration_id=registration_id, token=token
         )
-        if registration.status == Status.CANCELLED:
+        if registration.status in (Status.CANCELLED, Status.DECLINED):
             return registration
         now = timezone.now()
         if not by_staff and now >= event.start:

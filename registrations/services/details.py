@@ -15,6 +15,7 @@ from ..models import Registration
 from ..validators import BIDI_CONTROLS, one_line_text
 from . import locking
 from .errors import RegistrationError
+from .membership import find_membership
 
 # The registration form's limits (RegistrationForm), for callers without it.
 NAME_MAX_LENGTH = 200
@@ -77,7 +78,7 @@ def update_registration_details(
     )
     with transaction.atomic(durable=True):
         registration, event = locking.lock_registration(token=token)
-        if registration.status == Registration.Status.CANCELLED:
+        if not registration.is_open:
             raise RegistrationError(
                 _(
                     "This registration is cancelled, so its details can no "
@@ -98,7 +99,14 @@ def update_registration_details(
         registration.name = name
         registration.organization = organization
         registration.accommodation_request = accommodation_request
-        registration.save(
-            update_fields=["name", "organization", "accommodation_request"]
-        )
+        fields = ["name", "organization", "accommodation_request"]
+        if registration.status != Registration.Status.AWAITING_APPROVAL:
+            # The library they now name, unless their address says it (a
+            # registration awaiting approval keeps the library staff are
+            # asked to confirm).
+            registration.library = find_membership(
+                email=registration.email, organization=organization
+            ).library
+            fields.append("library")
+        registration.save(update_fields=fields)
         return registration

@@ -53,6 +53,8 @@ def status_email_kind(registration: Registration) -> str:
     """The email that tells a registrant where they stand."""
     if registration.status == Registration.Status.CONFIRMED:
         return Kind.CONFIRMATION
+    if registration.status == Registration.Status.AWAITING_APPROVAL:
+        return Kind.AWAITING_APPROVAL
     return Kind.WAITLISTED
 
 

@@ -23,7 +23,8 @@ Status = Registration.Status
 class SeatCounts(NamedTuple):
     confirmed: int
     waitlisted: int
-    # The id of the given address's active registration, if it has one.
+    # The id of the given address's open registration (holding a seat or a
+    # place in line, or awaiting approval), if it has one.
     existing_id: int | None = None
 
 
@@ -82,14 +83,15 @@ def lock_registration(
 
 
 def read_seat_counts(event: Event, *, email_normalized: str = "") -> SeatCounts:
-    """Confirmed and waitlisted registrations, and the active registration of
-    ``email_normalized`` if any, in one query. Call it under the event lock:
+    """Confirmed and waitlisted registrations, and the open registration
+    (active, or awaiting approval) of ``email_normalized`` if any, in one
+    query. Call it under the event lock:
     as a statement of its own it reads after the lock was granted (a
     statement that waited for the lock would still see the rows as they were
-    when it began). The one_active_registration_per_email constraint means
+    when it began). The one_open_registration_per_email constraint means
     at most one row can match the address."""
     counts = Registration.objects.filter(
-        event=event, status__in=Registration.ACTIVE
+        event=event, status__in=Registration.OPEN
     ).aggregate(
         confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),

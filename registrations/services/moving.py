@@ -82,6 +82,11 @@ def move_registration(*, registration_id: int, to_event_id: int) -> MoveResult:
                 _("This registration is cancelled; there is nothing to move."),
                 code="cancelled_registration",
             )
+        if registration.status not in Registration.ACTIVE:
+            raise RegistrationError(
+                _("Approve or decline this registration before moving it."),
+                code="not_active",
+            )
         if registration.purged_at is not None:
             raise RegistrationError(
                 _("This registrant's details were erased; there is no one to move."),
@@ -119,6 +124,7 @@ def move_registration(*, registration_id: int, to_event_id: int) -> MoveResult:
             name=registration.name,
             email=registration.email,
             organization=registration.organization,
+            library_id=registration.library_id,
             accommodation_request=registration.accommodation_request,
             status=Status.CONFIRMED
             if state.code == selectors.OPEN

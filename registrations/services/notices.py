@@ -20,11 +20,11 @@ Status = Registration.Status
 Kind = OutboundEmail.Kind
 
 
-def reachable(event: Event):
-    """The event's registrants holding a seat or a place in line whose
-    address we still have, in arrival order."""
+def reachable(event: Event, statuses=Registration.OPEN):
+    """The event's registrants holding a seat or a place in line, or
+    awaiting approval, whose address we still have, in arrival order."""
     return Registration.objects.filter(
-        event=event, status__in=Registration.ACTIVE, purged_at__isnull=True
+        event=event, status__in=statuses, purged_at__isnull=True
     ).order_by("pk")
 
 
@@ -96,7 +96,7 @@ def mail_recording(event: Event) -> int:
     already = OutboundEmail.objects.filter(
         registration__event=event, kind=Kind.RECORDING
     ).values("registration_id")
-    due = reachable(event).exclude(pk__in=already)
+    due = reachable(event, Registration.ACTIVE).exclude(pk__in=already)
     return _queue_for_each(due, event, Kind.RECORDING)
 
 
@@ -118,6 +118,11 @@ def resend_registration_email(*, registration_id: int) -> Registration:
             raise RegistrationError(
                 _("This registration is cancelled; there is nothing to resend."),
                 code="cancelled_registration",
+            )
+        if registration.status == Status.DECLINED:
+            raise RegistrationError(
+                _("This registration was declined; there is nothing to resend."),
+                code="declined_registration",
             )
         if registration.purged_at is not None:
             raise RegistrationError(

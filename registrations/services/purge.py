@@ -1,6 +1,7 @@
 """Personal data is kept only so long: some days after their event,
-registrants' names, addresses and requests are erased, and the emails we
-wrote them; status, attendance and timestamps stay, so every count holds."""
+registrants' names, addresses, requests and answers are erased, and the
+emails we wrote them; status, attendance, timestamps and member library
+stay, so every count holds, by library too."""
 
 from datetime import datetime, timedelta
 
@@ -12,12 +13,12 @@ from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from ..models import OutboundEmail, Registration
+from ..models import Answer, OutboundEmail, Registration
 from . import locking
 
 # What a purged registration keeps in place of an address. The pk makes it
 # unique, so purged registrations never collide under
-# one_active_registration_per_email; a domain without a dot is one the
+# one_open_registration_per_email; a domain without a dot is one the
 # registration form refuses, so no member can already hold it; and
 # ".invalid" (RFC 2606) delivers nowhere.
 PURGED_EMAIL_PREFIX, PURGED_EMAIL_SUFFIX = "purged-", "@invalid"
@@ -48,13 +49,15 @@ def registrations_due_for_purge(
 
 
 def purge_personal_data(*, now: datetime | None = None, days: int | None = None) -> int:
-    """Erase registrants' names, emails, organizations and requests, and the
-    emails we wrote them, once their event ended more than ``days`` ago.
+    """Erase registrants' names, emails, organizations, requests and answers
+    to the event's questions, and the emails we wrote them, once their event
+    ended more than ``days`` ago.
 
-    Status, attendance and timestamps stay, so every count per event is the
-    same afterwards. The self-service link stops working. Each event is
-    purged in its own transaction under its lock; a second run finds
-    nothing. Returns how many registrations were purged.
+    Status, attendance, timestamps and the member library stay, so every
+    count per event, and per library, is the same afterwards. The
+    self-service link stops working. Each event is purged in its own
+    transaction under its lock; a second run finds nothing. Returns how
+    many registrations were purged.
     """
     now = now or timezone.now()
     event_ids = list(
@@ -89,6 +92,11 @@ def purge_personal_data(*, now: datetime | None = None, days: int | None = None)
                 link_secret="",
                 purged_at=now,
             )
+            # Deleted rather than blanked: an answer holds nothing but what
+            # the person wrote or chose, and even a choice ("my role") can
+            # tell who they were. The library is kept: the consortium
+            # reports by it, and it names a library, not a person.
+            Answer.objects.filter(registration_id__in=ids).delete()
             emails = OutboundEmail.objects.filter(registration_id__in=ids)
             email_ids = [str(pk) for pk in emails.values_list("pk", flat=True)]
             emails.update(

@@ -1,5 +1,6 @@
 """Registering: a seat, a place on the waiting list, or a refusal."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,11 +15,12 @@ from events.models import Event
 
 from .. import selectors
 from ..emails import queue_email
-from ..models import Registration, normalize_email
+from ..models import Answer, Question, Registration, normalize_email
 from ..validators import validate_registrant
 from . import locking
 from .errors import NOT_FOUND, RegistrationError, refusal
 from .links import email_with_link, new_link, status_email_kind
+from .membership import find_membership, needs_approval
 
 Status = Registration.Status
 
@@ -56,9 +58,16 @@ def register_for_event(
     email: str,
     organization: str = "",
     accommodation_request: str = "",
+    answers: Mapping[int, str] | None = None,
     notify: bool = True,
 ) -> RegistrationResult:
     """Confirm a seat, or a place on the waiting list, or refuse with a reason.
+
+    On an event for members (``Event.who_may_register``), an address on a
+    member library's domain registers as anyone would; someone who names a
+    member library from another address is registered as awaiting approval
+    (no seat held until staff approve); anyone else is refused with the
+    event's note on how non-members can attend.
 
     Someone already registered (same address, any letter case) gets their
     existing registration back and their email again, with the same link,
@@ -81,6 +90,12 @@ def register_for_event(
         validate_registrant(name=name, email=email, organization=organization)
     except ValidationError as error:
         raise RegistrationError(" ".join(error.messages), code="invalid") from None
+    # The directory is read before the event lock: it is not what the lock
+    # guards, and the time under the lock is everyone else's wait.
+    membership = find_membership(email=email, organization=organization)
+    answers = answers_to_the_events_questions(
+        answers or {}, event_id=event_id, event_slug=event_slug
+    )
     with transaction.atomic(durable=True):
         try:
             event = locking.lock_event(event_id=event_id, slug=event_slug)
@@ -109,18 +124,28 @@ def register_for_event(
 
         if not state.accepts_registrations:
             raise refusal(state.code, event)
-        status = Status.CONFIRMED if state.code == selectors.OPEN else Status.WAITLISTED
+        if needs_approval(event, membership, now=now):
+            status = Status.AWAITING_APPROVAL
+        elif state.code == selectors.OPEN:
+            status = Status.CONFIRMED
+        else:
+            status = Status.WAITLISTED
         registration = Registration(
             event=event,
             name=name,
             email=email,
             organization=organization.strip(),
+            library=membership.library,
             accommodation_request=accommodation_request.strip(),
             status=status,
             last_emailed_at=now if notify else None,
         )
         new_link(registration)
         registration.save(force_insert=True)
+        Answer.objects.bulk_create(
+            Answer(registration=registration, question_id=pk, value=value)
+            for pk, value in answers.items()
+        )
         page_cache.mark_seats_changed(event.slug)
         if notify:
             queue_email(
@@ -129,3 +154,20 @@ def register_for_event(
                 position=seats.waitlisted + 1 if status == Status.WAITLISTED else None,
             )
         return RegistrationResult(registration, created=True, email_queued=notify)
+
+
+def answers_to_the_events_questions(
+    answers: Mapping[int, str], *, event_id: int | None, event_slug: str | None
+) -> dict[int, str]:
+    """The given answers that answer one of the event's own questions, and
+    say something (no query without answers). Read before the event lock:
+    questions are not what it guards."""
+    answers = {pk: value for pk, value in answers.items() if value != ""}
+    if not answers:
+        return {}
+    questions = Question.objects.filter(pk__in=answers)
+    if event_id is not None:
+        questions = questions.filter(event_id=event_id)
+    else:
+        questions = questions.filter(event__slug=event_slug)
+    return {pk: answers[pk] for pk in questions.values_list("pk", flat=True)}

@@ -61,7 +61,8 @@ def results(response):
 
 
 def event_form_data(**overrides):
-    """A complete add/change form POST, with empty inline formsets."""
+    """A complete add/change form POST, with empty inline formsets (the
+    registration questions' too: ``registrations.admin`` adds that inline)."""
     data = {
         "title": "Readers' Advisory for Teens",
         "slug": "readers-advisory-for-teens",
@@ -88,11 +89,15 @@ def event_form_data(**overrides):
         "registration_opens_1": "",
         "registration_closes_0": "",
         "registration_closes_1": "",
+        "who_may_register": "everyone",
+        "open_to_everyone_at_0": "",
+        "open_to_everyone_at_1": "",
+        "non_member_note": "",
         "external_registration_url": "",
         "status": "scheduled",
         "is_published": "on",
     }
-    for prefix in ("presenter_slots", "outcomes"):
+    for prefix in ("presenter_slots", "outcomes", "questions"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

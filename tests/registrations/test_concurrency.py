@@ -133,3 +133,89 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
 
     assert all(isinstance(r, services.RegistrationResult) for r in results), results
     assert counts(event) == (RACERS, 0)
+
+
+def test_approvals_and_new_registrations_race_for_the_last_seats(slow_counting):
+    """Ten registrants awaiting approval are approved while ten members
+    register, for ten seats with a waiting list: every seat is filled and
+    none over; everyone else is on the waiting list, nobody lost."""
+    from members.models import LibraryDomain, MemberLibrary
+
+    library = MemberLibrary.objects.create(name="Springfield Public Library")
+    LibraryDomain.objects.create(library=library, domain="springfieldlibrary.org")
+    event = make_event(
+        capacity=SEATS,
+        waitlist_enabled=True,
+        who_may_register=Event.WhoMayRegister.MEMBERS,
+    )
+    awaiting = [
+        services.register_for_event(
+            event_id=event.pk,
+            name=f"Named {n}",
+            email=f"named{n}@gmail.com",
+            organization="Springfield Public Library",
+        ).registration
+        for n in range(SEATS)
+    ]
+    assert {r.status for r in awaiting} == {Status.AWAITING_APPROVAL}
+    jobs = [
+        (lambda pk=r.pk: services.approve_registration(registration_id=pk))
+        for r in awaiting
+    ]
+    jobs += [
+        (
+            lambda n=n: services.register_for_event(
+                event_id=event.pk,
+                name=f"Member {n}",
+                email=f"member{n}@springfieldlibrary.org",
+            )
+        )
+        for n in range(SEATS)
+    ]
+    counted_before = len(slow_counting)
+    results = race(jobs)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(slow_counting) - counted_before == len(jobs)
+    assert counts(event) == (SEATS, SEATS)
+    assert not Registration.objects.filter(
+        event=event, status=Status.AWAITING_APPROVAL
+    ).exists()
+
+
+def test_without_the_lock_approvals_overbook(monkeypatch):
+    """Control for the race above: with the lock replaced by a plain read
+    and every approval held after counting until all have counted, each
+    sees the seats free and all twenty are confirmed for ten seats."""
+    from members.models import MemberLibrary
+
+    library = MemberLibrary.objects.create(name="Springfield Public Library")
+    event = make_event(
+        capacity=SEATS,
+        waitlist_enabled=True,
+        who_may_register=Event.WhoMayRegister.MEMBERS,
+    )
+    awaiting = [
+        services.register_for_event(
+            event_id=event.pk,
+            name=f"Named {n}",
+            email=f"named{n}@gmail.com",
+            organization=library.name,
+        ).registration
+        for n in range(2 * SEATS)
+    ]
+
+    def read_without_locking(*, registration_id=None, token=None):
+        registration = Registration.objects.get(pk=registration_id)
+        return registration, Event.objects.get(pk=registration.event_id)
+
+    monkeypatch.setattr(locking, "lock_registration", read_without_locking)
+    everyone_counted = threading.Barrier(2 * SEATS)
+    widen_after_counting(monkeypatch, lambda: everyone_counted.wait(timeout=30))
+    results = race(
+        [
+            (lambda pk=r.pk: services.approve_registration(registration_id=pk))
+            for r in awaiting
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert counts(event) == (2 * SEATS, 0)

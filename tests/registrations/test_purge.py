@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -16,10 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Event
+from members.models import LibraryDomain, MemberLibrary
 from registrations import services
 from registrations.emails import send_due_emails
 from registrations.forms import RegistrationForm
-from registrations.models import OutboundEmail, Registration
+from registrations.models import Answer, OutboundEmail, Question, Registration
 from registrations.selectors import (
     Seats,
     get_registration_by_token,
@@ -256,7 +258,7 @@ def test_now_moves_the_cutoff(old_event):
 
 def test_purged_addresses_cannot_collide_with_anyone():
     """Active purged registrations on one event each get their own address,
-    so one_active_registration_per_email holds; the registration form
+    so one_open_registration_per_email holds; the registration form
     refuses such an address, so no member can already hold one."""
     event = make_event(capacity=None)
     fill(event)
@@ -324,14 +326,16 @@ def test_admin_history_forgets_who_it_was(old_event):
     }
 
 
-def test_query_count_does_not_grow_with_registrants():
+def test_query_count_does_not_grow_with_registrants(springfield):
     """Each event costs the same handful of queries, however many people
-    registered for it."""
+    registered for it and however many questions they answered: an event of
+    twelve registrants answering three questions each is purged in as many
+    queries as one of a single registrant who answered nothing."""
     for model in (Registration, OutboundEmail):
         ContentType.objects.get_for_model(model)  # warm the cache
     small, big = make_event(capacity=None), make_event(capacity=None)
     fill(small, people=PEOPLE[:1])
-    fill(big, people=[(f"P{n}", f"p{n}@example.org", "") for n in range(12)])
+    answer_all(big, people=[(f"P{n}", f"p{n}@example.org", "") for n in range(12)])
     end_event(small, days_ago=100)
     with CaptureQueriesContext(connection) as one:
         assert services.purge_personal_data() == 1
@@ -339,6 +343,7 @@ def test_query_count_does_not_grow_with_registrants():
     with CaptureQueriesContext(connection) as twelve:
         assert services.purge_personal_data() == 12
     assert len(twelve) == len(one)
+    assert not Answer.objects.exists()
 
 
 def test_command_dry_run_counts_and_changes_nothing(old_event):
@@ -404,3 +409,135 @@ def test_cancelling_an_event_after_the_purge_emails_nobody(old_event):
     assert not OutboundEmail.objects.filter(
         kind=OutboundEmail.Kind.EVENT_CANCELLED
     ).exists()
+
+
+# Answers to the event's own questions (PRODUCT.md §10) are personal data too.
+
+ANSWERS = {
+    "Your role": "Quillfeather's bookmobile driver",
+    "What should we cover?": "Marrowind's archive of\nmaritime law",
+    "Sessions": "Tuppence morning\nTuppence evening",
+}
+
+
+def ask(event: Event) -> dict[str, int]:
+    """Three questions on ``event``: their pks by label."""
+    kinds = (
+        Question.Kind.SHORT_TEXT,
+        Question.Kind.LONG_TEXT,
+        Question.Kind.SEVERAL_CHOICES,
+    )
+    return {
+        label: Question.objects.create(
+            event=event,
+            label=label,
+            kind=kind,
+            order=n,
+            choices="Tuppence morning\nTuppence evening",
+        ).pk
+        for n, (label, kind) in enumerate(zip(ANSWERS, kinds, strict=True))
+    }
+
+
+def answer_all(event: Event, prefix: str = "", people=PEOPLE) -> list[Registration]:
+    """Each person registers answering every question, with ``prefix``
+    before each answer; the first from a member library's address."""
+    questions = ask(event)
+    return [
+        services.register_for_event(
+            event_id=event.pk,
+            name=prefix + name,
+            email=email if n else "ada@springfieldlibrary.org",
+            organization=org,
+            answers={pk: prefix + ANSWERS[label] for label, pk in questions.items()},
+        ).registration
+        for n, (name, email, org) in enumerate(people)
+    ]
+
+
+def everything_stored() -> str:
+    """Every row of every table of every installed model, lower-cased."""
+    return repr(
+        [list(model._base_manager.values()) for model in apps.get_models()]
+    ).lower()
+
+
+def answer_strings(prefix: str = "") -> list[str]:
+    """The lines of what the registrants wrote (the choices they picked are
+    the question's own words, which stay)."""
+    return [
+        line.lower()
+        for label in ("Your role", "What should we cover?")
+        for line in (prefix + ANSWERS[label]).splitlines()
+    ]
+
+
+@pytest.fixture
+def springfield():
+    library = MemberLibrary.objects.create(name="Springfield Public Library")
+    LibraryDomain.objects.create(library=library, domain="springfieldlibrary.org")
+    return library
+
+
+def test_purge_erases_the_answers_and_keeps_the_library(springfield):
+    """No answer of an old event's registrants is left in any table; every
+    count, and the member library each registration counts for, stay as
+    they were; the questions themselves stay."""
+    event = make_event(capacity=2)
+    registrations = answer_all(event)
+    assert Answer.objects.filter(registration__event=event).count() == 9
+    before = everything_stored()
+    for text in answer_strings():
+        assert text in before
+    expected = counts(event)
+    libraries = list(
+        Registration.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("library__name", flat=True)
+    )
+    assert libraries == ["Springfield Public Library", None, None]
+    end_event(event, days_ago=100)
+
+    assert services.purge_personal_data() == len(registrations)
+
+    after = everything_stored()
+    for text in answer_strings():
+        assert text not in after
+    assert not Answer.objects.filter(registration__event=event).exists()
+    assert counts(event) == expected
+    assert (
+        list(
+            Registration.objects.filter(event=event)
+            .order_by("pk")
+            .values_list("library__name", flat=True)
+        )
+        == libraries
+    )
+    assert list(
+        Question.objects.filter(event=event).values_list("label", flat=True)
+    ) == list(ANSWERS)
+
+
+def test_answers_of_events_not_due_are_kept(springfield):
+    """The purge of an old event leaves the answers of a recent event's
+    registrants as they were, row for row."""
+    old, recent = make_event(), make_event()
+    answer_all(old, prefix="old ")
+    answer_all(recent, prefix="recent ")
+    end_event(old, days_ago=100)
+    end_event(recent, days_ago=10)
+    kept = list(
+        Answer.objects.filter(registration__event=recent).order_by("pk").values()
+    )
+    assert len(kept) == 9
+
+    assert services.purge_personal_data() == 3
+
+    assert (
+        list(Answer.objects.filter(registration__event=recent).order_by("pk").values())
+        == kept
+    )
+    text = everything_stored()
+    for answer in answer_strings("recent "):
+        assert answer in text
+    assert not Answer.objects.filter(registration__event=old).exists()

@@ -1,13 +1,16 @@
 """Staff adding someone who phoned, from the event's roster: the public
-form's fields and rules, the same service, and staff choose the email."""
+form's fields and rules, the event's own questions, the same service, and
+staff choose the email."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registrations.models import OutboundEmail, Registration
+from events.models import Event
+from registrations.models import Answer, OutboundEmail, Question, Registration
+from tests.answers.conftest import LABELS, ask_questions, springfield  # noqa: F401
 from tests.builders import make_event
-from tests.dom import find, hrefs, parse, text
+from tests.dom import attribute, find, find_all, hrefs, parse, text, text_of
 from tests.registrations.conftest import register, token_from
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,127 @@ def test_someone_already_registered_gets_their_email_again_later(
     ]
     assert len(mail.outbox) == 2
     assert token_from(mail.outbox[0]) == token_from(mail.outbox[1])
+
+
+def test_the_form_asks_the_events_questions_before_the_email_choice(staff_client):
+    """The page asks the event's questions, in their order, after the
+    public form's fields and before "email them"."""
+    event = make_event()
+    questions = ask_questions(event)
+    page = parse(staff_client.get(add_url(event)))
+    form = find(page, "form", id="add-registrant-form")
+    names = []
+    for control in find_all(form, name=True):
+        # A radio group or a set of checkboxes is one question.
+        if attribute(control, "name") not in names:
+            names.append(attribute(control, "name"))
+    in_order = sorted(questions.values(), key=lambda q: q.order)
+    assert names == [
+        "csrfmiddlewaretoken",
+        "name",
+        "email",
+        "organization",
+        "accommodation_request",
+        *(f"question_{q.pk}" for q in in_order),
+        "notify",
+    ]
+    assert [q.label for q in in_order] == LABELS
+    for label in LABELS:
+        assert label in text(form)
+
+
+def test_the_answers_staff_type_are_recorded(staff_client):
+    """A phone registration records the answers as the public form would:
+    several choices one per line, yes/no as "Yes"/"No"; an optional question
+    left empty has no answer."""
+    event = make_event()
+    questions = ask_questions(event)
+    response = add(
+        staff_client,
+        event,
+        **{
+            f"question_{questions['short'].pk}": "Children's librarian",
+            f"question_{questions['one'].pk}": "Academic",
+            f"question_{questions['several'].pk}": ["Evening", "Morning"],
+            f"question_{questions['yes_no'].pk}": "No",
+        },
+    )
+    assert response.status_code == 200
+    ada = Registration.objects.get(email="ada@example.org")
+    answers = dict(ada.answers.values_list("question__label", "value"))
+    assert answers == {
+        "Your role": "Children's librarian",
+        "Library type": "Academic",
+        "Sessions you will attend": "Morning\nEvening",
+        "First webinar with us?": "No",
+    }
+
+
+def test_a_required_question_is_required_here_too(staff_client):
+    """A required question left unanswered is an error on its field; nobody
+    is registered."""
+    event = make_event()
+    question = Question.objects.create(
+        event=event, label="Your role", kind=Question.Kind.SHORT_TEXT, required=True
+    )
+    response = add(staff_client, event)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [f"question_{question.pk}"]
+    assert "This field is required." in text(find(parse(response), class_="errorlist"))
+    assert not Registration.objects.exists()
+    assert not Answer.objects.exists()
+
+
+def test_a_members_only_refusal_is_said_on_the_form(staff_client):
+    """On an event for members only, someone with neither a member address
+    nor a member library named is refused on the page, with the event's
+    note for non-members; nobody is registered and nothing is sent."""
+    event = make_event(
+        who_may_register=Event.WhoMayRegister.MEMBERS,
+        non_member_note="Register directly with ALA; a fee applies.",
+    )
+    response = add(staff_client, event, organization="Acme Books")
+    assert response.status_code == 200
+    page = parse(response)
+    refusal = text(find(page, "ul", class_="nonfield"))
+    assert refusal.startswith("This event is for staff of member libraries.")
+    assert refusal.endswith("Register directly with ALA; a fee applies.")
+    assert 'value="Ada Lovelace"' in response.text
+    assert not Registration.objects.exists()
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_someone_naming_a_member_library_awaits_approval(
+    staff_client,
+    commit,
+    springfield,  # noqa: F811
+):
+    """On an event for members only, someone who names a member library from
+    another address is added as awaiting approval, and the message says so
+    (no seat, no waiting list number); they get the awaiting-approval email."""
+    event = make_event(
+        "Copyright Basics", who_may_register=Event.WhoMayRegister.MEMBERS
+    )
+    with commit():
+        response = add(staff_client, event, organization="springfield public library")
+    ada = Registration.objects.get(email="ada@example.org")
+    assert (ada.status, ada.library) == ("awaiting_approval", springfield)
+    assert messages_of(response) == [
+        "Ada Lovelace is awaiting approval for Copyright Basics: their address "
+        "is not on a member library's domain, so no seat is held until they "
+        "are approved on this roster. They were emailed that their membership "
+        "is being checked."
+    ]
+    [message] = mail.outbox
+    assert message.subject == "We'll confirm your membership: Copyright Basics"
+
+
+def test_the_page_says_who_may_register_on_an_event_for_members(staff_client):
+    """The page of an event for members only says the rule before the form;
+    an event open to everyone does not."""
+    members = make_event(who_may_register=Event.WhoMayRegister.MEMBERS)
+    everyone = make_event()
+    rule = "This event is for staff of member libraries"
+    assert rule in text_of(staff_client.get(add_url(members)))
+    assert rule not in text_of(staff_client.get(add_url(everyone)))

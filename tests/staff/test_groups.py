@@ -81,6 +81,8 @@ def test_the_demo_staff_login_is_in_every_group_the_team_needs(demo_staff):
 def test_demo_staff_are_offered_every_roster_action(staff_client):
     """Not only "Export": every action of the roster is offered."""
     assert offered_actions(staff_client) == {
+        "approve_registrations",
+        "decline_registrations",
         "cancel_registrations",
         "promote_registrations",
         "mark_attended",

@@ -1,9 +1,7 @@
-"""The event catalog: what staff publish and members browse.
-
-Registration behaviour (seats, waitlists) lives in the ``registrations`` app,
-which builds on this one; the per-event registration *settings* live here so
-an event is described in one place.
-"""
+"""The event: what staff publish and members browse, with its time, place,
+line-up and the per-event registration settings (who may register, seats,
+the registration window), so an event is described in one place.
+Registration behaviour (seats, waitlists) lives in ``registrations``."""
 
 import uuid
 import zoneinfo
@@ -17,110 +15,20 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .contacts import public_email
-from .text import plain_text
-from .timezones import time_zone_label, validate_time_zone
+from ..contacts import public_email
+from ..text import plain_text
+from ..timezones import time_zone_label, validate_time_zone
+from .catalog import Category, Organizer, Series
+
+# The seeds' arrangement: members register through the consortium's
+# calendar for free; anyone else with the sponsor, and pays.
+DEFAULT_NON_MEMBER_NOTE = _(
+    "Non-members can register directly with the sponsor; a fee applies."
+)
 
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
-
-
-class Organizer(models.Model):
-    name = models.CharField(
-        _("name"), max_length=200, help_text=_("A team, such as “Learning Services”.")
-    )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    email = models.EmailField(_("contact email"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="organizers/", blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organizer")
-        verbose_name_plural = _("organizers")
-
-    def __str__(self):
-        return self.name
-
-
-class Category(models.Model):
-    name = models.CharField(
-        _("name"), max_length=200, help_text=_("For example “Vendor Webinar - ALA”.")
-    )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('events:list')}?category={self.slug}"
-
-
-class Series(models.Model):
-    title = models.CharField(
-        _("title"),
-        max_length=200,
-        help_text=_("For example a conference made of several mini-conferences."),
-    )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_("Markdown: paragraphs, lists and links."),
-    )
-    website_url = models.URLField(_("website"), blank=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("series")
-        verbose_name_plural = _("series")
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("events:series", kwargs={"slug": self.slug})
-
-
-class Presenter(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    pronouns = models.CharField(
-        _("pronouns"), max_length=40, blank=True, help_text=_("For example “she/her”.")
-    )
-    role = models.CharField(
-        _("role"),
-        max_length=200,
-        blank=True,
-        help_text=_("Job title, such as “Head of Reference & Research Services”."),
-    )
-    affiliation = models.CharField(
-        _("affiliation"),
-        max_length=200,
-        blank=True,
-        help_text=_("Library or organization."),
-    )
-    bio = models.TextField(
-        _("biography"),
-        blank=True,
-        help_text=_("Markdown: paragraphs, lists and links."),
-    )
-    photo = models.ImageField(_("photo"), upload_to="presenters/", blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("presenter")
-        verbose_name_plural = _("presenters")
-
-    def __str__(self):
-        return self.name
 
 
 class EventQuerySet(models.QuerySet):
@@ -137,6 +45,11 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
+    class WhoMayRegister(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        MEMBERS = "members", _("Members only")
+        MEMBERS_FIRST = "members_first", _("Members first, then everyone")
+
     class Format(models.TextChoices):
         ONLINE = "online", _("Webinar")
         IN_PERSON = "in_person", _("In person")
@@ -310,7 +223,31 @@ class Event(models.Model):
         blank=True,
         help_text=_("Leave blank to close when the event starts."),
     )
-    members_only = models.BooleanField(_("members only"), default=False)
+    who_may_register = models.CharField(
+        _("who may register"),
+        max_length=20,
+        choices=WhoMayRegister.choices,
+        default=WhoMayRegister.EVERYONE,
+        help_text=_(
+            "Members are staff of an active member library: by their email "
+            "domain, or approved by staff when they name their library."
+        ),
+    )
+    open_to_everyone_at = models.DateTimeField(
+        _("open to everyone from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'For "members first": when non-members may register too, in the '
+            "event's time zone."
+        ),
+    )
+    non_member_note = models.TextField(
+        _("how non-members can attend"),
+        blank=True,
+        default=DEFAULT_NON_MEMBER_NOTE,
+        help_text=_("Shown to someone refused because the event is for members."),
+    )
     external_registration_url = models.URLField(
         _("external registration URL"),
         max_length=500,
@@ -456,63 +393,24 @@ class Event(models.Model):
     def registration_closes_at(self) -> datetime:
         return self.registration_closes or self.start
 
+    def is_for_members_only(self, now: datetime) -> bool:
+        """Whether only members may register at ``now``: always on a
+        members-only event; on a members-first one until it opens to
+        everyone (never, if no date was set)."""
+        if self.who_may_register == self.WhoMayRegister.MEMBERS:
+            return True
+        if self.who_may_register == self.WhoMayRegister.MEMBERS_FIRST:
+            return self.open_to_everyone_at is None or now < self.open_to_everyone_at
+        return False
+
     @property
     def moments(self) -> tuple[datetime | None, ...]:
         """When what a page says of this event changes by itself: registration
-        opens and closes, the event starts and ends."""
+        opens and closes, it opens to everyone, the event starts and ends."""
         return (
             self.registration_opens,
             self.registration_closes_at,
+            self.open_to_everyone_at,
             self.start,
             self.end,
         )
-
-
-class EventPresenter(models.Model):
-    """A presenter's place in one event's line-up."""
-
-    event = models.ForeignKey(
-        Event,
-        verbose_name=_("event"),
-        related_name="presenter_slots",
-        on_delete=models.CASCADE,
-    )
-    presenter = models.ForeignKey(
-        Presenter,
-        verbose_name=_("presenter"),
-        related_name="event_slots",
-        on_delete=models.PROTECT,
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("presenter")
-        verbose_name_plural = _("presenters")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "presenter"], name="presenter_once_per_event"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.presenter} at {self.event}"
-
-
-class LearningOutcome(models.Model):
-    event = models.ForeignKey(
-        Event,
-        verbose_name=_("event"),
-        related_name="outcomes",
-        on_delete=models.CASCADE,
-    )
-    text = models.TextField(_("outcome"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("learning outcome")
-        verbose_name_plural = _("learning outcomes")
-
-    def __str__(self):
-        return self.text

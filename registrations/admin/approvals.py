@@ -1,0 +1,48 @@
+"""Staff's decisions on registrations awaiting approval (PRODUCT.md §9):
+people who named a member library from an address not on its domain.
+Mixed into the roster's admin, whose ``_each`` reports per person."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import services
+
+
+class ApprovalActions:
+    approval_actions = ("approve_registrations", "decline_registrations")
+
+    @admin.action(
+        description=_(
+            "Approve selected (a seat if one is free, else the waiting list)"
+        ),
+        permissions=["change"],
+    )
+    def approve_registrations(self, request, queryset):
+        # In order of arrival: with fewer seats than approvals, the earliest
+        # registrants get them. Anyone not awaiting approval is named in a
+        # warning, with their status.
+        self._each(
+            request,
+            queryset.order_by("pk"),
+            lambda r: services.approve_registration(registration_id=r.pk),
+            lambda n: (
+                ngettext("Approved %d registration.", "Approved %d registrations.", n)
+                % n
+            ),
+        )
+
+    @admin.action(
+        description=_("Decline selected (not members; they are emailed)"),
+        permissions=["change"],
+    )
+    def decline_registrations(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.decline_registration(registration_id=r.pk),
+            lambda n: (
+                ngettext("Declined %d registration.", "Declined %d registrations.", n)
+                % n
+            ),
+        )

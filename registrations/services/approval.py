@@ -1,0 +1,75 @@
+"""Approving or declining a registration awaiting approval: someone who
+named a member library from an address not on its domain (PRODUCT.md §9)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events import page_cache
+
+from .. import selectors
+from ..emails import queue_email
+from ..models import OutboundEmail, Registration
+from . import locking
+from .errors import RegistrationError, refusal
+from .links import email_with_link, status_email_kind
+
+Status = Registration.Status
+
+NOT_AWAITING = "not_awaiting"
+
+
+def lock_awaiting(registration_id: int) -> Registration:
+    registration, _event = locking.lock_registration(registration_id=registration_id)
+    if registration.status != Status.AWAITING_APPROVAL:
+        raise RegistrationError(
+            _("This registration is not awaiting approval (it is %(status)s).")
+            % {"status": registration.get_status_display().lower()},
+            code=NOT_AWAITING,
+        )
+    return registration
+
+
+def approve_registration(*, registration_id: int) -> Registration:
+    """Staff confirm the registrant is a member. The registration is then
+    decided as if it arrived now: a seat if one is free, else a place on
+    the waiting list, and the person is emailed either way. When the event
+    takes nobody now (full, waiting list full, closed, cancelled) the
+    approval is refused with the reason and the registration stays as it
+    was, for staff to decline it or to approve it once there is room."""
+    with transaction.atomic():
+        registration = lock_awaiting(registration_id)
+        event = registration.event
+        now = timezone.now()
+        seats = locking.read_seat_counts(event)
+        state = selectors.registration_state(
+            event, confirmed=seats.confirmed, waitlisted=seats.waitlisted, now=now
+        )
+        if not state.accepts_registrations:
+            raise refusal(state.code, event)
+        if state.code == selectors.OPEN:
+            registration.status = Status.CONFIRMED
+        else:
+            registration.status = Status.WAITLISTED
+        registration.decided_at = now
+        email_with_link(
+            registration,
+            status_email_kind(registration),
+            now,
+            also_save=("status", "decided_at"),
+        )
+        page_cache.mark_seats_changed(event.slug)
+        return registration
+
+
+def decline_registration(*, registration_id: int) -> Registration:
+    """Staff find the registrant is not a member: the registration is
+    declined (it never held a seat) and the person gets a short email."""
+    with transaction.atomic():
+        registration = lock_awaiting(registration_id)
+        registration.status = Status.DECLINED
+        registration.decided_at = timezone.now()
+        registration.save(update_fields=["status", "decided_at"])
+        if registration.purged_at is None:
+            queue_email(registration=registration, kind=OutboundEmail.Kind.DECLINED)
+        return registration
