@@ -50,7 +50,12 @@ class MemberLibrary(models.Model):
         max_length=200,
         help_text=_("As staff pick it on the registration form."),
     )
-    town = models.CharField(_("town"), max_length=100, blank=True)
+    town = models.CharField(
+        _("town"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the library is, to tell apart libraries of like names."),
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,
