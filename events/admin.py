@@ -235,6 +235,8 @@ class EventAdmin(admin.ModelAdmin):
                     ("registration_opens", "registration_closes"),
                     ("who_may_register", "open_to_everyone_at"),
                     "non_member_note",
+                    ("attendance_code", "attendance_code_hours"),
+                    "attendance_minimum_share",
                     "external_registration_url",
                 ]
             },

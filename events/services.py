@@ -10,6 +10,7 @@ import uuid
 from django.db import transaction
 
 from .models import Event, EventPresenter, LearningOutcome
+from .models.event import new_attendance_code
 from .search import refresh_search_names
 
 
@@ -41,6 +42,7 @@ def duplicate_event(*, event_id: int) -> Event:
         copy.is_published = False
         copy.sequence = 0
         copy.recording_url = ""
+        copy.attendance_code = new_attendance_code()
         copy.save()
         copy.categories.set(original.categories.all())
         EventPresenter.objects.bulk_create(

@@ -189,16 +189,15 @@ class RegistrationForm(forms.Form):
         return answers_from(self.questions, self.cleaned_data)
 
 
-class RegistrationDetailsForm(forms.Form):
-    """What a registrant may correct on their own page: the registration
-    form's fields and rules, but not the email address (whom the
-    registration belongs to)."""
+class RegistrantPageForm(forms.Form):
+    """A form on the registrant's own page, posted to a URL of their link
+    (``url_name``) and coming back at itself (``form_id``) when something
+    needs fixing."""
 
-    name = RegistrationForm.base_fields["name"]
-    organization = RegistrationForm.base_fields["organization"]
-    accommodation_request = RegistrationForm.base_fields["accommodation_request"]
-
-    clean_accommodation_request = RegistrationForm.clean_accommodation_request
+    url_name: str
+    form_id: str
+    error_title: str
+    submit: tuple[str, str]
 
     def __init__(self, *args, token: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,14 +207,30 @@ class RegistrationDetailsForm(forms.Form):
     def helper(self) -> FormHelper:
         helper = FormHelper()
         helper.form_method = "post"
-        details_url = reverse("registrations:details", kwargs={"token": self.token})
-        # Back at the form when something needs fixing.
-        helper.form_action = f"{details_url}#{DETAILS_FORM}"
-        helper.form_class = "registration-details-form"
-        helper.form_id = DETAILS_FORM
-        helper.form_error_title = _("Please check your details")
-        helper.layout = Layout(*self.fields, Submit("save", _("Save my details")))
+        url = reverse(self.url_name, kwargs={"token": self.token})
+        helper.form_action = f"{url}#{self.form_id}"
+        helper.form_id = self.form_id
+        helper.form_class = f"{self.form_id}-form"
+        helper.form_error_title = self.error_title
+        helper.layout = Layout(*self.fields, Submit(*self.submit))
         return helper
+
+
+class RegistrationDetailsForm(RegistrantPageForm):
+    """What a registrant may correct on their own page: the registration
+    form's fields and rules, but not the email address (whom the
+    registration belongs to)."""
+
+    url_name = "registrations:details"
+    form_id = DETAILS_FORM
+    error_title = _("Please check your details")
+    submit = ("save", _("Save my details"))
+
+    name = RegistrationForm.base_fields["name"]
+    organization = RegistrationForm.base_fields["organization"]
+    accommodation_request = RegistrationForm.base_fields["accommodation_request"]
+
+    clean_accommodation_request = RegistrationForm.clean_accommodation_request
 
 
 class SignInLinkForm(forms.Form):
@@ -239,3 +254,23 @@ class SignInLinkForm(forms.Form):
         helper.form_class = "sign-in-link-form"
         helper.layout = Layout("email", Submit("send", _("Email me a sign-in link")))
         return helper
+
+
+# The id of the attendance-code form on the registrant's own page.
+ATTENDANCE_FORM = "attendance"
+
+
+class AttendanceCodeForm(RegistrantPageForm):
+    """The code read out during the webinar, entered on the registrant's page."""
+
+    url_name = "registrations:attendance"
+    form_id = ATTENDANCE_FORM
+    error_title = _("Please check the code")
+    submit = ("record", _("Record my attendance"))
+
+    code = forms.CharField(
+        label=_("Attendance code"),
+        max_length=20,
+        help_text=_("The code read out during the webinar."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -6,6 +6,7 @@ Only ``registrations.services`` changes a registration's status.
 import base64
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -40,6 +41,11 @@ def link_token(link_secret: str) -> str:
 
 
 class Registration(models.Model):
+    class AttendanceSource(models.TextChoices):
+        STAFF = "staff", _("Ticked by staff")
+        REPORT = "report", _("From the platform's attendee report")
+        CODE = "code", _("Attendance code entered by the registrant")
+
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
@@ -99,6 +105,31 @@ class Registration(models.Model):
         ),
     )
     attended = models.BooleanField(_("attended"), default=False)
+    attendance_source = models.CharField(
+        _("attendance recorded from"),
+        max_length=10,
+        choices=AttendanceSource.choices,
+        blank=True,
+        help_text=_("How the attendance (or its absence) was last recorded."),
+    )
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendance recorded by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The staff member who ticked it or uploaded the report."),
+    )
+    attendance_marked_at = models.DateTimeField(
+        _("attendance recorded"), null=True, blank=True
+    )
+    minutes_attended = models.PositiveIntegerField(
+        _("minutes attended"),
+        null=True,
+        blank=True,
+        help_text=_("From the platform's attendee report, when one was uploaded."),
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     promoted_at = models.DateTimeField(
         _("promoted from the waiting list"), null=True, blank=True
@@ -186,6 +217,23 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    # What recording attendance writes (``set_attendance``).
+    ATTENDANCE_FIELDS = (
+        "attended",
+        "attendance_source",
+        "attendance_marked_by",
+        "attendance_marked_at",
+    )
+
+    def set_attendance(self, attended: bool, *, source: str, by, at) -> None:
+        """Whether they attended, and who recorded it (a staff user, or None
+        for the registrant's own code), how and when; the caller saves
+        ``ATTENDANCE_FIELDS``."""
+        self.attended = attended
+        self.attendance_source = source
+        self.attendance_marked_by = by
+        self.attendance_marked_at = at
 
     @property
     def is_open(self) -> bool:

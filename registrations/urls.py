@@ -11,6 +11,11 @@ urlpatterns = [
     path("registrations/<str:token>/cancel/", views.cancel, name="cancel"),
     path("registrations/<str:token>/event.ics", views.private_ics, name="ics"),
     path("registrations/<str:token>/details/", views.update_details, name="details"),
+    path(
+        "registrations/<str:token>/attendance/",
+        views.enter_attendance_code,
+        name="attendance",
+    ),
     path("my/", my_views.my_registrations, name="my_registrations"),
     path("my/link-sent/", my_views.my_link_sent, name="my_link_sent"),
     path("my/sign-in/<str:token>/", my_views.my_sign_in, name="my_sign_in"),

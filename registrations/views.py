@@ -25,7 +25,7 @@ from events.templatetags.event_tags import event_when
 from limits import services as limits
 
 from . import selectors, services
-from .forms import RegistrationDetailsForm, RegistrationForm
+from .forms import AttendanceCodeForm, RegistrationDetailsForm, RegistrationForm
 from .models import Question, Registration
 from .selectors import get_registration_by_token
 
@@ -216,6 +216,7 @@ def manage_page(
     token: str,
     *,
     details_form: RegistrationDetailsForm | None = None,
+    code_form: AttendanceCodeForm | None = None,
     status: int = 200,
 ):
     """The registrant's own page; after a refused correction, with the
@@ -234,12 +235,28 @@ def manage_page(
                 "accommodation_request": registration.accommodation_request,
             },
         )
+    # The attendance code, from the start until the window after the end.
+    code_open = (
+        confirmed
+        and not registration.attended
+        and event.takes_attendance_code(timezone.now())
+    )
+    if code_form is None and code_open:
+        code_form = AttendanceCodeForm(token=token)
     return private(
         render(
             request,
             "registrations/manage.html",
             {
                 "registration": registration,
+                "code_form": code_form if code_open else None,
+                # Refused because the code can no longer be taken (its
+                # window closed while the page was open): the reason stays.
+                "code_refusal": (
+                    " ".join(code_form.errors.get("code", []))
+                    if code_form is not None and code_form.is_bound and not code_open
+                    else ""
+                ),
                 "event": event,
                 "when": event_when(event),
                 "token": token,
@@ -262,6 +279,7 @@ def manage_page(
                 ),
                 "just_cancelled": request.GET.get("cancelled") == "1",
                 "just_saved": request.GET.get("saved") == "1",
+                "just_attended": request.GET.get("attended") == "1",
             },
             status=status,
         )
@@ -346,3 +364,28 @@ def private_ics(request, token: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return private(response)
+
+
+@never_cache
+@require_POST
+def enter_attendance_code(request, token: str):
+    """The registrant enters the code read out during the webinar (POST from
+    their page); back to the page saying their attendance is recorded, or
+    with the form's error (429 after too many wrong codes)."""
+    form = AttendanceCodeForm(request.POST, token=token)
+    status = 200
+    if form.is_valid():
+        try:
+            services.enter_attendance_code(token=token, code=form.cleaned_data["code"])
+        except services.RegistrationError as error:
+            if error.code == services.NOT_FOUND:
+                return unknown_link(request)
+            form.add_error("code", error.message)
+            status = 429 if error.code == "too_many_codes" else 200
+        else:
+            manage_url = reverse("registrations:manage", kwargs={"token": token})
+            return private(redirect(f"{manage_url}?attended=1"))
+    registration = get_registration_by_token(token)
+    if registration is None:
+        return unknown_link(request)
+    return manage_page(request, registration, token, code_form=form, status=status)

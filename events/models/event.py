@@ -3,11 +3,13 @@ line-up and the per-event registration settings (who may register, seats,
 the registration window), so an event is described in one place.
 Registration behaviour (seats, waitlists) lives in ``registrations``."""
 
+import secrets
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -25,6 +27,17 @@ from .catalog import Category, Organizer, Series
 DEFAULT_NON_MEMBER_NOTE = _(
     "Non-members can register directly with the sponsor; a fee applies."
 )
+
+
+# Letters and digits nobody mistakes for one another when a code is read
+# out in a webinar: no 0/O, 1/I/L.
+ATTENDANCE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_attendance_code() -> str:
+    """Six characters staff read out during the webinar (not a secret: it
+    only shows someone was there to hear it)."""
+    return "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _ in range(6))
 
 
 def default_time_zone() -> str:
@@ -248,6 +261,29 @@ class Event(models.Model):
         default=DEFAULT_NON_MEMBER_NOTE,
         help_text=_("Shown to someone refused because the event is for members."),
     )
+    attendance_code = models.CharField(
+        _("attendance code"),
+        max_length=12,
+        default=new_attendance_code,
+        help_text=_(
+            "Read it out during the webinar: registrants enter it on their own "
+            "page to record their attendance."
+        ),
+    )
+    attendance_code_hours = models.PositiveSmallIntegerField(
+        _("attendance code window (hours)"),
+        default=48,
+        help_text=_("How long after the end registrants may still enter the code."),
+    )
+    attendance_minimum_share = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "The share of the event's minutes someone must be present in the "
+            "platform's attendee report to count as attending."
+        ),
+    )
     external_registration_url = models.URLField(
         _("external registration URL"),
         max_length=500,
@@ -392,6 +428,16 @@ class Event(models.Model):
     @property
     def registration_closes_at(self) -> datetime:
         return self.registration_closes or self.start
+
+    @property
+    def attendance_code_closes_at(self) -> datetime:
+        """Registrants may enter the attendance code from the start until
+        this long after the end."""
+        return self.end + timedelta(hours=self.attendance_code_hours)
+
+    def takes_attendance_code(self, now: datetime) -> bool:
+        """Whether registrants may enter the attendance code at ``now``."""
+        return self.start <= now <= self.attendance_code_closes_at
 
     def is_for_members_only(self, now: datetime) -> bool:
         """Whether only members may register at ``now``: always on a

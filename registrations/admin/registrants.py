@@ -166,8 +166,16 @@ class RegistrantPages:
         if not self.has_change_permission(request):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=event_id)
+        # A walk-in from an attendee report arrives with their name and
+        # email filled in (?name=…&email=…).
+        initial = {
+            key: request.GET[key] for key in ("name", "email") if key in request.GET
+        }
         form = AddRegistrantForm(
-            request.POST or None, event=event, questions=event.questions.all()
+            request.POST or None,
+            initial=initial,
+            event=event,
+            questions=event.questions.all(),
         )
         if form.is_valid():
             data = form.cleaned_data

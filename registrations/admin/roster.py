@@ -23,6 +23,7 @@ from ..models import Answer, Question, Registration
 from ..roster import answer_text, roster_response
 from ..selectors import with_waitlist_positions
 from .approvals import ApprovalActions
+from .attendance import AttendanceReportPages
 from .registrants import EVENT_FILTER, RegistrantPages, event_when
 
 
@@ -49,7 +50,9 @@ class RosterChangeList(ChangeList):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
+class RegistrationAdmin(
+    ApprovalActions, RegistrantPages, AttendanceReportPages, admin.ModelAdmin
+):
     # Status first after the name: at 1280 px it shows without scrolling
     # however long the addresses and titles are.
     list_display = (
@@ -255,7 +258,7 @@ class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda r: services.mark_attended(registration_id=r.pk),
+            lambda r: services.mark_attended(registration_id=r.pk, by=request.user),
             lambda n: ngettext("Marked %d attended.", "Marked %d attended.", n) % n,
         )
 
@@ -266,7 +269,9 @@ class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda r: services.mark_attended(registration_id=r.pk, attended=False),
+            lambda r: services.mark_attended(
+                registration_id=r.pk, attended=False, by=request.user
+            ),
             lambda n: (
                 ngettext("Marked %d not attended.", "Marked %d not attended.", n) % n
             ),
@@ -324,6 +329,11 @@ class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
                 self.admin_site.admin_view(self.add_registrant),
                 name="registrations_registration_add_registrant",
             ),
+            path(
+                "roster/<int:event_id>/attendance-report/",
+                self.admin_site.admin_view(self.attendance_report),
+                name="registrations_registration_attendance_report",
+            ),
             *super().get_urls(),
         ]
 
@@ -352,6 +362,10 @@ class RegistrationAdmin(ApprovalActions, RegistrantPages, admin.ModelAdmin):
             if self.has_change_permission(request):
                 extra_context["add_registrant_url"] = reverse(
                     "admin:registrations_registration_add_registrant",
+                    args=[event.pk],
+                )
+                extra_context["attendance_report_url"] = reverse(
+                    "admin:registrations_registration_attendance_report",
                     args=[event.pk],
                 )
         return super().changelist_view(request, extra_context)

@@ -83,6 +83,18 @@ class AttendeeReport:
     def platform_name(self) -> str:
         return PLATFORM_NAMES[self.platform]
 
+    @classmethod
+    def of(cls, platform: str, title: str, started, results) -> "AttendeeReport":
+        """A report from each row as ``make_row`` read it: a row, or a
+        problem with it."""
+        return cls(
+            platform=platform,
+            title=title,
+            started=started,
+            rows=tuple(r for r in results if isinstance(r, AttendeeRow)),
+            problems=tuple(r for r in results if not isinstance(r, AttendeeRow)),
+        )
+
 
 def decode(data: bytes) -> str:
     """The file's text. Teams writes UTF-16 with a byte-order mark; Zoom

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from .reading import (
     TEAMS,
     AttendeeReport,
-    AttendeeRow,
     ReportError,
     header_of,
     make_row,
@@ -111,13 +110,7 @@ def parse(rows, *, tz: tzinfo) -> AttendeeReport:
             )
         )
     title, started = _summary(rows, tz=tz, day_first=day_first)
-    return AttendeeReport(
-        platform=TEAMS,
-        title=title,
-        started=started,
-        rows=tuple(r for r in results if isinstance(r, AttendeeRow)),
-        problems=tuple(r for r in results if not isinstance(r, AttendeeRow)),
-    )
+    return AttendeeReport.of(TEAMS, title, started, results)
 
 
 def _table(rows, join: str, leave: str):

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from .reading import (
     ZOOM,
     AttendeeReport,
-    AttendeeRow,
     filled,
     header_of,
     make_row,
@@ -79,13 +78,7 @@ def parse(rows, *, tz: tzinfo) -> AttendeeReport:
             )
         )
     title, started = _summary(rows, tz=tz, day_first=day_first)
-    return AttendeeReport(
-        platform=ZOOM,
-        title=title,
-        started=started,
-        rows=tuple(r for r in results if isinstance(r, AttendeeRow)),
-        problems=tuple(r for r in results if not isinstance(r, AttendeeRow)),
-    )
+    return AttendeeReport.of(ZOOM, title, started, results)
 
 
 def _attendee_table(rows):

@@ -12,7 +12,11 @@ longer or roll back an email the member was told about.
 """
 
 from .approval import NOT_AWAITING, approve_registration, decline_registration
-from .attendance import mark_attended
+from .attendance import (
+    enter_attendance_code,
+    mark_attended,
+    record_report_attendance,
+)
 from .cancelling import cancel_registration
 from .details import update_registration_details
 from .duplicating import duplicate_event_with_questions
@@ -77,6 +81,7 @@ __all__ = [
     "change_capacity",
     "decline_registration",
     "duplicate_event_with_questions",
+    "enter_attendance_code",
     "find_sign_in_link",
     "forget_sign_in_links",
     "link_token",
@@ -85,6 +90,7 @@ __all__ = [
     "notify_event_changed",
     "promote_waitlist",
     "purge_personal_data",
+    "record_report_attendance",
     "register_for_event",
     "registrations_due_for_purge",
     "registrations_of",

@@ -1,8 +1,16 @@
-"""Attendance, recorded by staff once the event has started."""
+"""Attendance, recorded once the event has started: ticked by staff, or
+read from the webinar platform's attendee report. Who recorded it, how and
+when is kept with it (CE certificates rest on it)."""
+
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from limits import services as limits
+from limits.services import Rate
 
 from ..models import Registration
 from . import locking
@@ -10,21 +18,137 @@ from .errors import RegistrationError
 
 NOT_STARTED = "not_started"
 
+Source = Registration.AttendanceSource
 
-def mark_attended(*, registration_id: int, attended: bool = True) -> Registration:
-    """Record whether the registrant attended. Refused before the event
-    starts: nobody can have attended yet, and a tick made in advance would
-    count toward CE credit for someone who may not come."""
+
+def refuse_before_start(event: Event) -> None:
+    """Nobody can have attended yet, and a tick made in advance would count
+    toward CE credit for someone who may not come."""
+    if timezone.now() < event.start:
+        raise RegistrationError(
+            _(
+                "Attendance can be marked once the event has started; "
+                "this one has not started yet."
+            ),
+            code=NOT_STARTED,
+        )
+
+
+def mark_attended(
+    *,
+    registration_id: int,
+    attended: bool = True,
+    by=None,
+    source: str = Source.STAFF,
+) -> Registration:
+    """Record whether the registrant attended, and who recorded it
+    (``by``, a staff user) and how."""
     with transaction.atomic():
         registration, event = locking.lock_registration(registration_id=registration_id)
-        if timezone.now() < event.start:
+        refuse_before_start(event)
+        registration.set_attendance(attended, source=source, by=by, at=timezone.now())
+        registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+        return registration
+
+
+def record_report_attendance(
+    *,
+    event_id: int,
+    attended: Mapping[int, int],
+    too_short: Mapping[int, int] = {},
+    by=None,
+) -> int:
+    """Apply an attendee report staff confirmed: the registrations in
+    ``attended`` (registration id -> minutes present) are marked attended;
+    those in ``too_short`` keep their attendance, and who recorded it, as
+    it was, with their minutes noted. Only the event's confirmed
+    registrations are touched. Returns how many were marked attended."""
+    too_short = too_short or {}
+    with transaction.atomic():
+        event = locking.lock_event(event_id=event_id)
+        refuse_before_start(event)
+        now = timezone.now()
+        registrations = list(
+            Registration.objects.filter(
+                event=event,
+                status=Registration.Status.CONFIRMED,
+                pk__in=[*attended, *too_short],
+            )
+        )
+        for registration in registrations:
+            if registration.pk in attended:
+                registration.set_attendance(True, source=Source.REPORT, by=by, at=now)
+                registration.minutes_attended = attended[registration.pk]
+            else:
+                # Only the minutes: an attendance staff ticked, or the
+                # registrant recorded with the code, keeps who recorded it.
+                registration.minutes_attended = too_short[registration.pk]
+        Registration.objects.bulk_update(
+            registrations, [*Registration.ATTENDANCE_FIELDS, "minutes_attended"]
+        )
+        return sum(r.pk in attended for r in registrations)
+
+
+# Wrong attendance codes one registration may enter in a quarter of an hour.
+WRONG_CODES = Rate(attempts=5, seconds=15 * 60)
+CODE_SCOPE = "attendance_code"
+
+
+def same_code(typed: str, code: str) -> bool:
+    """Codes compare without case, spaces or dashes, as people type what
+    they heard ("k7q-x3m")."""
+
+    def plain(value: str) -> str:
+        return "".join(ch for ch in value.upper() if ch.isalnum())
+
+    return bool(code) and plain(typed) == plain(code)
+
+
+def enter_attendance_code(*, token: str, code: str) -> Registration:
+    """A confirmed registrant records their own attendance with the code
+    read out during the webinar, from its start until the event's window
+    after the end. Wrong codes are counted (the database, as the other
+    limits are); after five in a quarter of an hour the next is refused
+    without being checked."""
+    with transaction.atomic(durable=True):
+        registration, event = locking.lock_registration(token=token)
+        if registration.status != Registration.Status.CONFIRMED:
+            raise RegistrationError(
+                _("Only a confirmed registration can record attendance."),
+                code="not_confirmed",
+            )
+        refuse_before_start(event)
+        now = timezone.now()
+        if not event.takes_attendance_code(now):
             raise RegistrationError(
                 _(
-                    "Attendance can be marked once the event has started; "
-                    "this one has not started yet."
+                    "The time to enter this event's attendance code has "
+                    "passed. Please write to the organizer."
                 ),
-                code=NOT_STARTED,
+                code="code_closed",
             )
-        registration.attended = attended
-        registration.save(update_fields=["attended"])
-        return registration
+        if registration.attended:
+            return registration
+        key = str(registration.pk)
+        if limits.is_over_limit(
+            scope=CODE_SCOPE, key=key, successes=WRONG_CODES, attempts=WRONG_CODES
+        ):
+            raise RegistrationError(
+                _(
+                    "That was too many wrong codes. Please wait a quarter of "
+                    "an hour, then try again."
+                ),
+                code="too_many_codes",
+            )
+        right = same_code(code, event.attendance_code)
+        if right:
+            registration.set_attendance(True, source=Source.CODE, by=None, at=now)
+            registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+    if not right:
+        # After the transaction: the refusal must not roll back its count.
+        limits.record_attempt(scope=CODE_SCOPE, key=key, succeeded=False)
+        raise RegistrationError(
+            _("That is not this event's attendance code. Please check it."),
+            code="wrong_code",
+        )
+    return registration

@@ -52,11 +52,13 @@ def logged_lines(log, marker: str, count: int = 1) -> list[str]:
 
 def test_the_token_urls_are_found():
     """The registrant's page, its cancel page, its calendar file, its
-    details form, and the My registrations sign-in link: a new URL with a
+    details and attendance-code forms, and the My registrations sign-in
+    link: a new URL with a
     token must be added here, and to serving.logs' pattern."""
     assert sorted(token_paths("T")) == [
         "/my/sign-in/T/",
         "/registrations/T/",
+        "/registrations/T/attendance/",
         "/registrations/T/cancel/",
         "/registrations/T/details/",
         "/registrations/T/event.ics",

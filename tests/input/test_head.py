@@ -86,6 +86,7 @@ def urls(django_capture_on_commit_callbacks):
             reverse("registrations:ics", args=[unknown]),
         ],
         "registrations:details": [reverse("registrations:details", args=[token])],
+        "registrations:attendance": [reverse("registrations:attendance", args=[token])],
         "registrations:my_registrations": [reverse("registrations:my_registrations")],
         "registrations:my_link_sent": [reverse("registrations:my_link_sent")],
         "registrations:my_sign_in": [
@@ -99,6 +100,7 @@ def urls(django_capture_on_commit_callbacks):
 POST_ONLY = {
     "registrations:register",
     "registrations:details",
+    "registrations:attendance",
     "registrations:my_sign_out",
 }
 
