@@ -91,6 +91,10 @@ class RegistrationAdmin(
         "status",
         "position",
         "attended",
+        "attendance_source",
+        "attendance_marked_by",
+        "attendance_marked_at",
+        "minutes_attended",
         "created_at",
         "promoted_at",
         "cancelled_at",
@@ -99,21 +103,7 @@ class RegistrationAdmin(
         "reminder_sent_at",
         "purged_at",
     )
-    readonly_fields = (
-        "event",
-        "email",
-        "answer_list",
-        "status",
-        "position",
-        "attended",
-        "created_at",
-        "promoted_at",
-        "cancelled_at",
-        "decided_at",
-        "last_emailed_at",
-        "reminder_sent_at",
-        "purged_at",
-    )
+    readonly_fields = tuple(set(fields) - set(editable_fields))
     actions = (
         *ApprovalActions.approval_actions,
         "cancel_registrations",

@@ -414,3 +414,20 @@ def test_a_walk_ins_link_fills_in_the_add_registrant_form(admin_client):
     assert attribute(find(root, "input", name="email"), "value") == (
         "walk.in@gmail.com"
     )
+
+
+def test_the_registrations_page_says_who_recorded_the_attendance(admin_client, clock):
+    """On the registration's admin page, staff see how its attendance was
+    recorded and by whom, read-only."""
+    event = make_event(start=clock.now + timedelta(days=1))
+    registration = register(event, 1).registration
+    clock.advance(days=1, minutes=5)
+    staff = get_user_model().objects.get(username="admin")
+    services.mark_attended(registration_id=registration.pk, by=staff)
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    page = text(parse(admin_client.get(url)))
+    assert "Ticked by staff" in page
+    assert "admin" in page
+    assert (
+        find_all(parse(admin_client.get(url)), "select", name="attendance_source") == []
+    )
