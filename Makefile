@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 
-.PHONY: run test test-tools format serve worker bench bench-quick clean
+.PHONY: run test test-tools pdf-libs format serve worker bench bench-quick clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
@@ -24,9 +24,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-build-isolation -e ".[dev]"
 	@touch $@
 
+# WeasyPrint (CE certificates) lays out text with Debian's Pango, embeds
+# fonts with HarfBuzz's subsetter (fonttools, its fallback, is many times
+# slower), and needs a font: system packages, installed when missing if we
+# may (root, with apt-get), as the test tools below are.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' \
+		&& ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' \
+		&& fc-list 2>/dev/null | grep -qi dejavu; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Pango and a font for the certificates (apt-get)."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	else \
+		echo "Certificates need Pango and a font: apt-get install $(PDF_LIBS), as root."; \
+		exit 1; \
+	fi
+
 # The demo: SQLite, console email, http://127.0.0.1:8000
 run: export DEBUG ?= 1
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -63,7 +82,7 @@ test-tools:
 		echo "Not installed:$$missing (apt-get install$$missing, as root): the tests that need them will be skipped."; \
 	fi
 
-test: $(STAMP) $(NODE_STAMP) test-tools
+test: $(STAMP) $(NODE_STAMP) test-tools pdf-libs
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings

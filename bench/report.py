@@ -1,6 +1,8 @@
 """The targets of issues 6, 10 and 11, checked against the figures, and the
 printed table."""
 
+from bench import certificates
+
 MAX_QUERIES = 10
 EVENT_PAGE_MS = 25
 EVENTS_LIST_MS = 40
@@ -115,6 +117,7 @@ def evaluate(result) -> list[dict]:
         *targets,
         *rush_targets(result.get("rush", {})),
         *cache_down_targets(result.get("cache_down", {})),
+        *certificates.targets(result.get("certificates", {})),
     ]
 
 
@@ -225,6 +228,7 @@ def render(result) -> str:
     out += _load_section(result.get("load") or {"skipped": "not run"})
     out += _rush_section(result.get("rush") or {"skipped": "not run"})
     out += _cache_down_section(result.get("cache_down") or {"skipped": "not run"})
+    out += certificates.section(result.get("certificates") or {"skipped": "not run"})
     targets = result["targets"]
     missed = [t["what"] for t in targets if not t["ok"]]
     out += [

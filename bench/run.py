@@ -1,5 +1,6 @@
 """Run the whole benchmark and print one table: ``python -m bench.run [--quick]``
-(``--only pages|load|rush|cache_down``, repeatable, runs only those parts).
+(``--only pages|load|rush|cache_down|certificates``, repeatable, runs only
+those parts).
 
 Each part runs in a process of its own, on a database of its own (see
 ``bench.db``), so settings, caches and memory figures never leak from one
@@ -33,6 +34,7 @@ MODES = {
         "load": {"posts": 2000, "cancels": 500, "concurrency": 64, "seconds": 120},
         "rush": {"posts": 2000, "seats": 100, "concurrency": 128, "seconds": 120},
         "cache_down": {"size": "medium", "concurrency": 16, "seconds": 10},
+        "certificates": 500,
     },
     "quick": {
         "sizes": ("small", "medium"),
@@ -41,12 +43,14 @@ MODES = {
         "load": {"posts": 200, "cancels": 40, "concurrency": 64, "seconds": 15},
         "rush": {"posts": 400, "seats": 100, "concurrency": 128, "seconds": 15},
         "cache_down": {"size": "small", "concurrency": 16, "seconds": 3},
+        "certificates": 100,
     },
 }
 # The parts ``--only`` can pick: the pages at each data size, the registration
 # load across 20 events, the hot-event rush on one, the pages with the cache
-# unreachable against the same with Redis up.
-PARTS = ("pages", "load", "rush", "cache_down")
+# unreachable against the same with Redis up, a webinar's certificates made by
+# one worker.
+PARTS = ("pages", "load", "rush", "cache_down", "certificates")
 HTTP_PARTS = {
     "load": ("bench.load", "registration under load (gunicorn, one then two servers)"),
     "rush": ("bench.rush", "hot-event rush (gunicorn, one then two servers)"),
@@ -126,7 +130,8 @@ def main() -> None:
         "--only",
         action="append",
         choices=PARTS,
-        help="run only this part (repeatable): pages, load, rush or cache_down",
+        help="run only this part (repeatable): pages, load, rush, cache_down "
+        "or certificates",
     )
     args = parser.parse_args()
     args.only = args.only or list(PARTS)
@@ -192,6 +197,22 @@ def main() -> None:
             result[part] = http_part(
                 part, plan=plan, base=base, env=env, args=args, scratch=scratch
             )
+
+        if "certificates" in args.only:
+            url = db.database_url("certificates", base)
+            db.recreate(url)
+            out = Path(scratch) / "certificates.json"
+            try:
+                count = str(plan["certificates"])
+                run_python(
+                    ["-m", "bench.certificates", "--out", str(out), "--count", count],
+                    env={**env, "DATABASE_URL": url},
+                    what=f"{plan['certificates']} certificates by one worker",
+                )
+            finally:
+                if not args.keep:
+                    db.drop(url)
+            result["certificates"] = json.loads(out.read_text())
 
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["targets"] = evaluate(result)

@@ -407,6 +407,9 @@ EVENTS_PER_PAGE = 20
 # Registrants' names, emails, organizations and requests are erased this
 # many days after their event (manage.py purge_personal_data); counts stay.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
+# Attendees' certificate records (name, email, event, hours, code) are kept
+# this long after the event, so certificates can be verified and re-issued.
+CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", "1095"))
 
 LOGGING = {
     "version": 1,

@@ -235,10 +235,23 @@ class EventAdmin(admin.ModelAdmin):
                     ("registration_opens", "registration_closes"),
                     ("who_may_register", "open_to_everyone_at"),
                     "non_member_note",
-                    ("attendance_code", "attendance_code_hours"),
-                    "attendance_minimum_share",
                     "external_registration_url",
                 ]
+            },
+        ),
+        (
+            _("Attendance and CE credit"),
+            {
+                "description": _(
+                    "Leave CE hours and certificates empty to use the "
+                    "event's category's."
+                ),
+                "fields": [
+                    ("ce_hours", "certificate_policy"),
+                    ("attendance_code", "attendance_code_hours"),
+                    "attendance_minimum_share",
+                    "attendance_final_at",
+                ],
             },
         ),
         (_("Publication"), {"fields": ["status", "is_published"]}),
@@ -250,7 +263,13 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    readonly_fields = [
+        "uid",
+        "sequence",
+        "created_at",
+        "updated_at",
+        "attendance_final_at",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories", "series", "organizer"]
     list_display = ["title", "local_start", "format", "status", "is_published"]
@@ -358,14 +377,14 @@ class EventCountMixin:
 
 @admin.register(Category)
 class CategoryAdmin(EventCountMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "event_count"]
+    list_display = ["name", "slug", "ce_hours", "certificate_policy", "event_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(Organizer)
 class OrganizerAdmin(EventCountMixin, admin.ModelAdmin):
-    list_display = ["name", "email", "phone", "event_count"]
+    list_display = ["name", "email", "phone", "certificate_signature", "event_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "email"]
 

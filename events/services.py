@@ -43,6 +43,7 @@ def duplicate_event(*, event_id: int) -> Event:
         copy.sequence = 0
         copy.recording_url = ""
         copy.attendance_code = new_attendance_code()
+        copy.attendance_final_at = None
         copy.save()
         copy.categories.set(original.categories.all())
         EventPresenter.objects.bulk_create(

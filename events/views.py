@@ -326,6 +326,9 @@ def privacy(request):
         "pages/privacy.html",
         {
             "retention_days": getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", 90),
+            "certificate_retention_days": getattr(
+                settings, "CERTIFICATE_RETENTION_DAYS", 1095
+            ),
             "contact_email": public_email(settings.ALMANAC_ACCESSIBILITY_EMAIL),
         },
     )

@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from events.templatetags.event_tags import event_when
 
-from .models import OutboundEmail, Registration, hash_token, link_token
+from .models import Certificate, OutboundEmail, Registration, hash_token, link_token
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,8 @@ SUBJECTS = {
     Kind.RECORDING: _("Recording available: {title}"),
     Kind.AWAITING_APPROVAL: _("We'll confirm your membership: {title}"),
     Kind.DECLINED: _("Registration not accepted: {title}"),
+    Kind.EVALUATION: _("How was it? A short evaluation: {title}"),
+    Kind.CERTIFICATE: _("Your CE certificate: {title}"),
 }
 
 # Emails about a held seat carry the join URL and the event as an .ics.
@@ -76,6 +78,8 @@ LINK_KINDS = {
     Kind.REMINDER,
     Kind.EVENT_CHANGED,
     Kind.AWAITING_APPROVAL,
+    Kind.EVALUATION,
+    Kind.CERTIFICATE,
 }
 
 # Emails whose words are written when queued and kept on the row until sent,
@@ -190,6 +194,8 @@ class Written:
     text: str
     html: str
     ics: str = ""
+    # The certificate's PDF, for the email that brings it.
+    pdf: bytes = b""
 
 
 def write_email(email: OutboundEmail) -> Written:
@@ -213,8 +219,24 @@ def write_email(email: OutboundEmail) -> Written:
         Registration.objects.filter(
             pk=registration.pk, link_secret=registration.link_secret
         ).update(token_hash=hash_token(token))
+    certificate = None
+    if email.kind == Kind.CERTIFICATE:
+        certificate = Certificate.objects.valid().filter(registration=registration)
+        certificate = certificate.exclude(pdf_made_at=None).first()
+        if certificate is None:
+            # Withdrawn before it went out: nothing to send.
+            raise Unwritable(email.pk)
     context = {
         "site_name": settings.ALMANAC_SITE_NAME,
+        "certificate": certificate,
+        "certificate_url": (
+            absolute_url(certificate.get_absolute_url()) if certificate else ""
+        ),
+        "evaluation_url": (
+            absolute_url(reverse("registrations:evaluation", kwargs={"token": token}))
+            if token and email.kind == Kind.EVALUATION
+            else ""
+        ),
         "registration": registration,
         "event": event,
         "when": when_text(event),
@@ -232,6 +254,7 @@ def write_email(email: OutboundEmail) -> Written:
         text=render_to_string(f"emails/{email.kind}.txt", context),
         html=render_to_string(f"emails/{email.kind}.html", context),
         ics=calendar_attachment(event) if seat else "",
+        pdf=bytes(certificate.pdf) if certificate else b"",
     )
 
 
@@ -275,6 +298,8 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
         message.attach_alternative(written.html, "text/html")
     if written.ics:
         message.attach("event.ics", written.ics, "text/calendar")
+    if written.pdf:
+        message.attach("certificate.pdf", written.pdf, "application/pdf")
     return message
 
 

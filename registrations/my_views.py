@@ -5,9 +5,11 @@ session only, and at most SIGNED_IN_FOR."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
@@ -16,12 +18,13 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from events.templatetags.event_tags import event_when
+from events.templatetags.event_tags import event_when, long_date
 from limits import services as limits
 
 from . import services
+from .ce_record import CeRecord, RecordYear, ce_record_of, downloadable_certificate
 from .forms import SignInLinkForm
-from .models import hash_token
+from .models import Registration, hash_token
 from .views import private
 
 # Where the signed-in address and the moment of signing in are kept.
@@ -76,6 +79,9 @@ def my_registrations(request):
     if not email:
         return sign_in_link_form_page(request, SignInLinkForm())
     now = timezone.now()
+    # One query for the record, and each past registration finds its
+    # certificate in it: the page's query count does not grow with them.
+    record = ce_record_of(email)
     upcoming, past = [], []
     for registration in services.registrations_of(email):
         event = registration.event
@@ -94,14 +100,36 @@ def my_registrations(request):
                 else ""
             ),
         }
-        (past if event.end <= now else upcoming).append(row)
+        if event.end <= now:
+            row |= attendance_of(registration, record)
+            past.append(row)
+        else:
+            upcoming.append(row)
     return private(
         render(
             request,
             "registrations/my_registrations.html",
-            {"email": email, "upcoming": upcoming, "past": past},
+            {"email": email, "upcoming": upcoming, "past": past, "record": record},
         )
     )
+
+
+def attendance_of(registration, record: CeRecord) -> dict:
+    """What a past registration's row says of attendance: only a confirmed
+    seat at an event that took place was there to be attended."""
+    event = registration.event
+    shown = (
+        registration.status == Registration.Status.CONFIRMED and not event.is_cancelled
+    )
+    certificate = record.by_registration.get(registration.pk) if shown else None
+    return {
+        "shows_attendance": shown,
+        # Not attended, or not ticked yet: staff may still be settling the
+        # roster until attendance is final.
+        "attendance_final": event.attendance_final_at is not None,
+        "certificate": certificate,
+        "hours": certificate.hours_text if certificate else "",
+    }
 
 
 def ask_for_sign_in_link(request):
@@ -193,3 +221,73 @@ def my_sign_out(request):
     return private(
         redirect(reverse("registrations:my_registrations") + "?signed_out=1")
     )
+
+
+@never_cache
+@require_safe
+def my_certificate_pdf(request, code: str):
+    """The signed-in address's own certificate, as its stored PDF."""
+    email = signed_in_address(request)
+    if not email:
+        return private(redirect("registrations:my_registrations"))
+    certificate = downloadable_certificate(email, code)
+    if certificate is None:
+        raise Http404(_("There is no certificate of yours at this address."))
+    return pdf_download(
+        bytes(certificate.pdf), filename=f"certificate-{certificate.event.slug}.pdf"
+    )
+
+
+@never_cache
+@require_safe
+def my_record_pdf(request, year: int):
+    """The signed-in address's CE record for one calendar year, as a PDF made
+    on request (a page of a few rows, from the one query of the record)."""
+    email = signed_in_address(request)
+    if not email:
+        return private(redirect("registrations:my_registrations"))
+    record = ce_record_of(email)
+    record_year = record.year(year)
+    if record_year is None:
+        raise Http404(_("You have no CE certificates for that year."))
+    # Here, not at the top: see documents' docstring.
+    from . import documents
+
+    pdf = documents.render_pdf(
+        template_name="registrations/documents/ce_record.html",
+        context=record_pdf_context(record.name, record_year),
+    )
+    return pdf_download(pdf, filename=f"ce-record-{year}.pdf")
+
+
+def record_pdf_context(name: str, record_year: RecordYear) -> dict:
+    """What the yearly record prints: hours written as the certificates
+    write them ("1.0", "0.75"), each event's date in its own zone."""
+    return {
+        "name": name,
+        "year": record_year.year,
+        "entries": [
+            {
+                "title": entry.event.title,
+                # Short ("Feb. 10, 2025"): the event's title needs the width.
+                "date": date_format(entry.day),
+                "hours": entry.hours_text,
+                "code": entry.certificate.code,
+            }
+            for entry in record_year.entries
+        ],
+        "total_hours": record_year.hours_text,
+        "site_name": settings.ALMANAC_SITE_NAME,
+        # The verification page's address up to the code, printed once.
+        "verification_prefix": settings.SITE_URL
+        + reverse("registrations:certificate", kwargs={"code": "0"}).removesuffix("0/"),
+        "made_on": long_date(timezone.localdate()),
+        "document_title": _("CE record %(year)s: %(name)s")
+        % {"year": record_year.year, "name": name},
+    }
+
+
+def pdf_download(pdf: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return private(response)

@@ -19,3 +19,14 @@ def send_outbound_email(email_id: int) -> str:
         # db_worker writes the task's result on this connection next; one
         # that died under the task (PostgreSQL restarted) would stop it.
         release_broken_connection()
+
+
+@task()
+def make_certificate(certificate_id: int) -> str:
+    """Make one certificate's PDF, keep it, and email it if it is owed."""
+    from .services.certificates import make_certificate_pdf
+
+    try:
+        return make_certificate_pdf(certificate_id=certificate_id)
+    finally:
+        release_broken_connection()

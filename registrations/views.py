@@ -26,7 +26,7 @@ from limits import services as limits
 
 from . import selectors, services
 from .forms import AttendanceCodeForm, RegistrationDetailsForm, RegistrationForm
-from .models import Question, Registration
+from .models import Certificate, Question, Registration
 from .selectors import get_registration_by_token
 
 RESULT_SALT = "registrations.result"
@@ -280,6 +280,20 @@ def manage_page(
                 "just_cancelled": request.GET.get("cancelled") == "1",
                 "just_saved": request.GET.get("saved") == "1",
                 "just_attended": request.GET.get("attended") == "1",
+                "just_evaluated": request.GET.get("evaluated") == "1",
+                # What the attendance earned: the evaluation to fill in and
+                # the certificate to download, once they exist.
+                "may_evaluate": (
+                    event.attendance_final_at is not None
+                    and services.may_evaluate(registration)
+                    and event.evaluation_questions.exists()
+                ),
+                "certificate": (
+                    Certificate.objects.valid()
+                    .filter(registration=registration)
+                    .defer("pdf")
+                    .first()
+                ),
             },
             status=status,
         )

@@ -1,7 +1,8 @@
 """Self-service links out of the logs.
 
 A link's token is its holder's key (to a registration: /registrations/<token>/,
-.../cancel/, .../event.ics; to My registrations: /my/sign-in/<token>/). It
+.../cancel/, .../event.ics; to My registrations: /my/sign-in/<token>/), and
+a certificate's code shows whose it is (/certificates/<code>/). It
 arrives in the request line and, from our own pages, in the Referer, and
 Django names the path of a refused request in its own log. Whoever reads the
 logs must not be able to cancel anyone or sign in as them: the token is
@@ -23,6 +24,7 @@ _SLASH = "(?:/|%2f)"
 _BEFORE_TOKEN = (
     f"{_SLASH}{_spelled('registrations')}{_SLASH}"
     f"|{_SLASH}{_spelled('my')}{_SLASH}{_spelled('sign-in')}{_SLASH}"
+    f"|{_SLASH}{_spelled('certificates')}{_SLASH}"
 )
 TOKEN_IN_URL = re.compile(rf"((?:{_BEFORE_TOKEN}))[^/?#\s\"]+", re.IGNORECASE)
 

@@ -1,9 +1,18 @@
 """Who and what events are filed under: organizers, categories, series and
 presenters, each with a page or a filter of its own."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class CertificatePolicy(models.TextChoices):
+    """Who receives a CE certificate of attendance."""
+
+    NONE = "none", _("No certificates")
+    ATTENDEES = "attendees", _("Attendees")
+    EVALUATED = "evaluated", _("Attendees who completed the evaluation")
 
 
 class Organizer(models.Model):
@@ -14,6 +23,15 @@ class Organizer(models.Model):
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     photo = models.ImageField(_("photo"), upload_to="organizers/", blank=True)
+    certificate_signature = models.CharField(
+        _("certificate signature line"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed under the signature line of its events' CE certificates, "
+            "such as “Jordan Lee, Continuing Education Coordinator”."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -30,6 +48,24 @@ class Category(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+    # So forty webinars a month need no clicks: an event left at "from its
+    # category" takes these (Event.ce_credit).
+    ce_hours = models.DecimalField(
+        _("CE hours"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Contact hours its events grant, unless an event says otherwise."),
+    )
+    certificate_policy = models.CharField(
+        _("certificates"),
+        max_length=12,
+        choices=CertificatePolicy.choices,
+        blank=True,
+        help_text=_("Who gets a certificate, unless an event says otherwise."),
+    )
 
     class Meta:
         ordering = ["name"]

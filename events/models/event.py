@@ -6,7 +6,9 @@ Registration behaviour (seats, waitlists) lives in ``registrations``."""
 import secrets
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ..contacts import public_email
 from ..text import plain_text
 from ..timezones import time_zone_label, validate_time_zone
-from .catalog import Category, Organizer, Series
+from .catalog import Category, CertificatePolicy, Organizer, Series
 
 # The seeds' arrangement: members register through the consortium's
 # calendar for free; anyone else with the sponsor, and pays.
@@ -34,10 +36,26 @@ DEFAULT_NON_MEMBER_NOTE = _(
 ATTENDANCE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
+# A month: past that, attendance is settled by staff, not by the code.
+MAX_ATTENDANCE_CODE_HOURS = 30 * 24
+
+
 def new_attendance_code() -> str:
     """Six characters staff read out during the webinar (not a secret: it
     only shows someone was there to hear it)."""
     return "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _ in range(6))
+
+
+@dataclass(frozen=True)
+class CeCredit:
+    """The CE hours an event's certificates grant and who receives one."""
+
+    hours: Decimal | None
+    policy: str
+
+    @property
+    def gives_certificates(self) -> bool:
+        return self.policy != CertificatePolicy.NONE and self.hours is not None
 
 
 def default_time_zone() -> str:
@@ -273,6 +291,7 @@ class Event(models.Model):
     attendance_code_hours = models.PositiveSmallIntegerField(
         _("attendance code window (hours)"),
         default=48,
+        validators=[MaxValueValidator(MAX_ATTENDANCE_CODE_HOURS)],
         help_text=_("How long after the end registrants may still enter the code."),
     )
     attendance_minimum_share = models.PositiveSmallIntegerField(
@@ -282,6 +301,36 @@ class Event(models.Model):
         help_text=_(
             "The share of the event's minutes someone must be present in the "
             "platform's attendee report to count as attending."
+        ),
+    )
+    # CE credit (PRODUCT.md §11); empty means "as its category says".
+    ce_hours = models.DecimalField(
+        _("CE hours"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Contact hours a certificate grants, such as 1.0. Leave empty to "
+            "use its category's."
+        ),
+    )
+    certificate_policy = models.CharField(
+        _("certificates"),
+        max_length=12,
+        choices=CertificatePolicy.choices,
+        blank=True,
+        help_text=_("Who gets a certificate. Leave empty to use its category's."),
+    )
+    attendance_final_at = models.DateTimeField(
+        _("attendance final"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When staff marked the attendance final, or the attendance code's "
+            "window closed: evaluations and certificates go out then."
         ),
     )
     external_registration_url = models.URLField(
@@ -438,6 +487,18 @@ class Event(models.Model):
     def takes_attendance_code(self, now: datetime) -> bool:
         """Whether registrants may enter the attendance code at ``now``."""
         return self.start <= now <= self.attendance_code_closes_at
+
+    def ce_credit(self) -> CeCredit:
+        """Its own CE hours and certificate policy, each falling back to the
+        first of its categories (by name) that sets one; no certificates if
+        neither does."""
+        hours, policy = self.ce_hours, self.certificate_policy
+        if hours is None or not policy:
+            for category in self.categories.all():
+                if hours is None:
+                    hours = category.ce_hours
+                policy = policy or category.certificate_policy
+        return CeCredit(hours=hours, policy=policy or CertificatePolicy.NONE)
 
     def is_for_members_only(self, now: datetime) -> bool:
         """Whether only members may register at ``now``: always on a

@@ -3,8 +3,14 @@ seats. Every action that changes a seat calls the services; the admin itself
 never writes a registration's status. Importing this package registers them
 all with the admin site."""
 
+from .certificates import CertificateAdmin
 from .events import EventWithSeatsAdmin
 from .outbox import OutboundEmailAdmin
 from .roster import RegistrationAdmin
 
-__all__ = ["EventWithSeatsAdmin", "OutboundEmailAdmin", "RegistrationAdmin"]
+__all__ = [
+    "CertificateAdmin",
+    "EventWithSeatsAdmin",
+    "OutboundEmailAdmin",
+    "RegistrationAdmin",
+]

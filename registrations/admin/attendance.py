@@ -1,7 +1,9 @@
-"""Marking attendance from the webinar platform's attendee report, from one
-event's roster: upload Zoom's or Teams' CSV, see who it would mark, confirm.
-The preview's decisions travel to the confirmation signed, so confirming
-needs no second upload and marks exactly what staff saw."""
+"""Marking attendance from one event's roster: ticking the registrants on
+the "Take attendance" page (and making attendance final there), or from
+the webinar platform's attendee report: upload Zoom's or Teams' CSV, see
+who it would mark, confirm. The preview's decisions travel to the
+confirmation signed, so confirming needs no second upload and marks
+exactly what staff saw."""
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +27,7 @@ from ..attendance_reports import (
     match_report,
     parse_attendee_report,
 )
-from ..models import Registration
+from ..models import Certificate, Registration
 from .registrants import admin_form, event_when, roster_url
 
 # Only this page's previews: a value signed elsewhere in the project for
@@ -120,9 +122,158 @@ def add_registrant_url(event: Event, name: str, email: str) -> str:
     return f"{url}?{urlencode({'name': name, 'email': email})}"
 
 
+class TakeAttendanceForm(forms.Form):
+    """The roster's ticks, and who was ticked when the page was drawn."""
+
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Attended"),
+        coerce=int,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Someone you ticked is no longer a confirmed registrant of "
+                "this event (cancelled or moved meanwhile). The list below "
+                "is as it is now: check it and save again."
+            ),
+        },
+    )
+    # Who was ticked when the page was drawn (ids, comma-separated): a row
+    # staff left as it was shown is left as it is now (see
+    # ``services.record_attendance``).
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(r.pk, r.name) for r in registrations]
+
+    def clean_shown(self) -> set[int]:
+        parts = [part for part in self.cleaned_data["shown"].split(",") if part]
+        if not all(part.isdigit() for part in parts):
+            raise forms.ValidationError(
+                _("This page was altered after it was drawn. Reload it and tick again.")
+            )
+        return {int(part) for part in parts}
+
+
+def confirmed_registrations(event: Event) -> list[Registration]:
+    """Who the "Take attendance" page lists, by name."""
+    return list(
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+        .select_related("library", "attendance_marked_by")
+        .order_by("name", "pk")
+    )
+
+
+def initial_ticks(registrations, tick: str | None) -> dict:
+    """The page as drawn: ticked as recorded, or all ("Tick all") or none
+    ("Untick all"); "shown" is always what is recorded, so Save records
+    what staff changed from it."""
+    recorded = {r.pk for r in registrations if r.attended}
+    ticked = {"all": {r.pk for r in registrations}, "none": set()}.get(tick, recorded)
+    return {
+        "attended": sorted(ticked),
+        "shown": ",".join(str(pk) for pk in sorted(recorded)),
+    }
+
+
 class AttendanceReportPages:
-    """The "upload attendee report" page of one event (its URL is in the
-    roster's ``get_urls``)."""
+    """One event's "Take attendance" and "upload attendee report" pages
+    (their URLs are in the roster's ``get_urls``)."""
+
+    def take_attendance(self, request, event_id: int):
+        """Every confirmed registrant as a checkbox, ticked as they are
+        now; "Save" records the ticks, "Tick all" / "Untick all" draw the
+        list all ticked or none (a link, so they work without scripts),
+        "Mark attendance final" sends the evaluations and certificates."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(Event, pk=event_id)
+        here = reverse(
+            "admin:registrations_registration_take_attendance", args=[event.pk]
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Take attendance"),
+            "subtitle": f"{event.title} · {event_when(event)}",
+            "event": event,
+            "roster_url": roster_url(event),
+            "here": here,
+            "started": timezone.now() >= event.start,
+            "ended": timezone.now() >= event.end,
+            "credit": event.ce_credit(),
+            "certificates_issued": Certificate.objects.valid()
+            .filter(event=event)
+            .count(),
+        }
+        if not context["started"]:
+            return self._render_take_attendance(request, context)
+        if request.method == "POST" and "final" in request.POST:
+            self._make_final(request, event)
+            return HttpResponseRedirect(here)
+        registrations = confirmed_registrations(event)
+        if request.method == "POST":
+            form = TakeAttendanceForm(request.POST, registrations=registrations)
+            if form.is_valid() and self._record_ticks(request, event, form):
+                return HttpResponseRedirect(here)
+        else:
+            form = TakeAttendanceForm(
+                initial=initial_ticks(registrations, request.GET.get("tick")),
+                registrations=registrations,
+            )
+        ticked = {str(pk) for pk in form["attended"].value() or []}
+        context.update(
+            form=form,
+            rows=[(r, str(r.pk) in ticked) for r in registrations],
+        )
+        return self._render_take_attendance(request, context)
+
+    def _render_take_attendance(self, request, context):
+        return TemplateResponse(
+            request, "registrations/admin/take_attendance.html", context
+        )
+
+    def _record_ticks(self, request, event: Event, form) -> bool:
+        try:
+            changed = services.record_attendance(
+                event_id=event.pk,
+                attended_ids=form.cleaned_data["attended"],
+                shown_attended_ids=form.cleaned_data["shown"],
+                by=request.user,
+            )
+        except services.RegistrationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            ngettext(
+                "Recorded attendance: %(count)d changed.",
+                "Recorded attendance: %(count)d changed.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+        return True
+
+    def _make_final(self, request, event: Event) -> None:
+        try:
+            issued = services.mark_attendance_final(event_id=event.pk, by=request.user)
+        except services.RegistrationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "Attendance is final: the evaluation was emailed to "
+                "attendees, %(count)d certificate issued.",
+                "Attendance is final: the evaluation was emailed to "
+                "attendees, %(count)d certificates issued.",
+                issued,
+            )
+            % {"count": issued},
+            messages.SUCCESS,
+        )
 
     def attendance_report(self, request, event_id: int):
         """Step one, the upload; step two, the preview of what it would

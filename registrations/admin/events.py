@@ -18,6 +18,7 @@ from .. import services
 from ..models import Question, Registration
 from ..selectors import Seats, with_seat_counts
 from ..services.notices import reachable
+from .evaluation import EvaluationQuestionInline
 
 
 class EventWithSeatsAdminForm(EventAdminForm):
@@ -47,7 +48,7 @@ class QuestionInline(admin.TabularInline):
     fields = ["label", "kind", "choices", "help_text", "required", "order"]
     # Shown with the registration settings they belong to, not with the
     # catalog's inlines (registrations/admin/event_change_form.html).
-    after_registration_settings = True
+    after_fieldset = 3  # "Registration settings"
     ordering = ["order", "pk"]
     extra = 0
     formfield_overrides = {
@@ -65,7 +66,7 @@ class EventWithSeatsAdmin(EventAdmin):
     capacity, emails to registrants)."""
 
     form = EventWithSeatsAdminForm
-    inlines = [*EventAdmin.inlines, QuestionInline]
+    inlines = [*EventAdmin.inlines, QuestionInline, EvaluationQuestionInline]
     # The catalog's form, with the questions after "Registration settings".
     change_form_template = "registrations/admin/event_change_form.html"
     list_display = [*EventAdmin.list_display, "seats_taken", "waitlisted", "roster"]
@@ -130,6 +131,22 @@ class EventWithSeatsAdmin(EventAdmin):
                 _(
                     "The recording will be emailed to registrants when you "
                     "use “Email the recording” after the event."
+                ),
+                messages.INFO,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new event starts with the default evaluation unless staff wrote
+        # their own with it; after the inlines, so theirs is seen.
+        event = form.instance
+        if not change and not event.evaluation_questions.exists():
+            services.add_default_evaluation(event=event)
+            self.message_user(
+                request,
+                _(
+                    "The event was given the default evaluation; edit its "
+                    "questions on the event's page."
                 ),
                 messages.INFO,
             )

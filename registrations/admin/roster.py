@@ -95,6 +95,7 @@ class RegistrationAdmin(
         "attendance_marked_by",
         "attendance_marked_at",
         "minutes_attended",
+        "evaluation_completed",
         "created_at",
         "promoted_at",
         "cancelled_at",
@@ -194,6 +195,15 @@ class RegistrationAdmin(
         # Only the edited fields: a full save could write back a status that a
         # cancellation changed while this form was open.
         obj.save(update_fields=[f for f in self.editable_fields if f in form.fields])
+        # A corrected name is a corrected certificate, with the same code.
+        if "name" in form.changed_data and services.reissue_certificate(
+            registration_id=obj.pk
+        ):
+            self.message_user(
+                request,
+                _("Their certificate is being made again with the new name."),
+                messages.INFO,
+            )
 
     def _each(self, request, queryset, call, done_message):
         done = 0
@@ -320,6 +330,11 @@ class RegistrationAdmin(
                 name="registrations_registration_add_registrant",
             ),
             path(
+                "roster/<int:event_id>/attendance/",
+                self.admin_site.admin_view(self.take_attendance),
+                name="registrations_registration_take_attendance",
+            ),
+            path(
                 "roster/<int:event_id>/attendance-report/",
                 self.admin_site.admin_view(self.attendance_report),
                 name="registrations_registration_attendance_report",
@@ -352,6 +367,10 @@ class RegistrationAdmin(
             if self.has_change_permission(request):
                 extra_context["add_registrant_url"] = reverse(
                     "admin:registrations_registration_add_registrant",
+                    args=[event.pk],
+                )
+                extra_context["take_attendance_url"] = reverse(
+                    "admin:registrations_registration_take_attendance",
                     args=[event.pk],
                 )
                 extra_context["attendance_report_url"] = reverse(

@@ -15,12 +15,30 @@ from .approval import NOT_AWAITING, approve_registration, decline_registration
 from .attendance import (
     enter_attendance_code,
     mark_attended,
+    record_attendance,
     record_report_attendance,
 )
 from .cancelling import cancel_registration
+from .certificates import (
+    certificates_due_for_purge,
+    close_attendance,
+    is_owed_certificate,
+    mark_attendance_final,
+    purge_certificates,
+    reissue_certificate,
+    revoke_certificate,
+    store_certificate_pdf,
+)
 from .details import update_registration_details
 from .duplicating import duplicate_event_with_questions
 from .errors import CAPACITY_BELOW_CONFIRMED, NOT_FOUND, REFUSALS, RegistrationError
+from .evaluation import (
+    ALREADY_EVALUATED,
+    NOT_ATTENDED,
+    add_default_evaluation,
+    may_evaluate,
+    submit_evaluation,
+)
 from .event_edits import EventEditResult, save_event_edit
 from .links import link_token, revoke_links
 from .membership import MEMBERS_FIRST, MEMBERS_ONLY
@@ -58,12 +76,14 @@ from .sign_in import (
 from .waitlist import change_capacity, promote_waitlist
 
 __all__ = [
+    "ALREADY_EVALUATED",
     "CAPACITY_BELOW_CONFIRMED",
     "DEFAULT_RESEND_INTERVAL",
     "LINK_EXPIRED",
     "LINK_USED",
     "MEMBERS_FIRST",
     "MEMBERS_ONLY",
+    "NOT_ATTENDED",
     "NOT_AWAITING",
     "NOT_FOUND",
     "PURGED_EMAIL_PREFIX",
@@ -75,32 +95,44 @@ __all__ = [
     "MoveResult",
     "RegistrationError",
     "RegistrationResult",
+    "add_default_evaluation",
     "approve_registration",
     "cancel_event",
     "cancel_registration",
+    "certificates_due_for_purge",
     "change_capacity",
+    "close_attendance",
     "decline_registration",
     "duplicate_event_with_questions",
     "enter_attendance_code",
     "find_sign_in_link",
     "forget_sign_in_links",
+    "is_owed_certificate",
     "link_token",
+    "mark_attendance_final",
     "mark_attended",
+    "may_evaluate",
     "move_registration",
     "notify_event_changed",
     "promote_waitlist",
+    "purge_certificates",
     "purge_personal_data",
+    "record_attendance",
     "record_report_attendance",
     "register_for_event",
     "registrations_due_for_purge",
     "registrations_of",
+    "reissue_certificate",
     "request_sign_in_link",
     "resend_interval",
     "resend_registration_email",
+    "revoke_certificate",
     "revoke_links",
     "save_event_edit",
     "send_recording",
     "send_reminders",
     "sign_in_with_link",
+    "store_certificate_pdf",
+    "submit_evaluation",
     "update_registration_details",
 ]

@@ -2,7 +2,7 @@
 read from the webinar platform's attendee report. Who recorded it, how and
 when is kept with it (CE certificates rest on it)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,7 @@ from limits.services import Rate
 
 from ..models import Registration
 from . import locking
+from .certificates import settle_certificate
 from .errors import RegistrationError
 
 NOT_STARTED = "not_started"
@@ -48,6 +49,9 @@ def mark_attended(
         refuse_before_start(event)
         registration.set_attendance(attended, source=source, by=by, at=timezone.now())
         registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+        # Once attendance is final, a late tick issues the certificate and
+        # an untick withdraws it.
+        settle_certificate(registration=registration, event=event)
         return registration
 
 
@@ -86,7 +90,50 @@ def record_report_attendance(
         Registration.objects.bulk_update(
             registrations, [*Registration.ATTENDANCE_FIELDS, "minutes_attended"]
         )
+        for registration in registrations:
+            settle_certificate(registration=registration, event=event)
         return sum(r.pk in attended for r in registrations)
+
+
+def record_attendance(
+    *,
+    event_id: int,
+    attended_ids: Iterable[int],
+    by=None,
+    shown_attended_ids: Iterable[int] | None = None,
+) -> int:
+    """Apply the roster staff ticked: among the event's confirmed
+    registrations, those in ``attended_ids`` attended and the others did
+    not. Only the rows whose attendance changes are written, so one that
+    the report or the registrant's code recorded keeps who recorded it.
+
+    ``shown_attended_ids``, when given, is who was ticked when the page was
+    drawn: a row staff left as it was shown is left as it is now, so a
+    registrant who entered the code while the page was open is not
+    unticked by a page that never showed it. Returns how many changed."""
+    wanted = set(attended_ids)
+    shown = None if shown_attended_ids is None else set(shown_attended_ids)
+    with transaction.atomic():
+        event = locking.lock_event(event_id=event_id)
+        refuse_before_start(event)
+        now = timezone.now()
+        changed = []
+        for registration in Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED
+        ).order_by("pk"):
+            attended = registration.pk in wanted
+            if shown is not None and attended == (registration.pk in shown):
+                continue
+            if registration.attended == attended:
+                continue
+            registration.set_attendance(attended, source=Source.STAFF, by=by, at=now)
+            changed.append(registration)
+        Registration.objects.bulk_update(changed, Registration.ATTENDANCE_FIELDS)
+        # Once attendance is final, a late tick issues the certificate and
+        # an untick withdraws it.
+        for registration in changed:
+            settle_certificate(registration=registration, event=event)
+        return len(changed)
 
 
 # Wrong attendance codes one registration may enter in a quarter of an hour.
@@ -144,6 +191,7 @@ def enter_attendance_code(*, token: str, code: str) -> Registration:
         if right:
             registration.set_attendance(True, source=Source.CODE, by=None, at=now)
             registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+            settle_certificate(registration=registration, event=event)
     if not right:
         # After the transaction: the refusal must not roll back its count.
         limits.record_attempt(scope=CODE_SCOPE, key=key, succeeded=False)

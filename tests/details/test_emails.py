@@ -2,12 +2,14 @@
 styled for light and dark mail clients."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from registrations.emails import SUBJECTS, queue_email, write_email
-from registrations.models import OutboundEmail, Registration
+from registrations.models import Certificate, OutboundEmail, Registration
 from registrations.services import register_for_event
 from tests.builders import eastern, make_event
 from tests.dom import attribute, find, find_all, parse, text, text_of
@@ -78,6 +80,17 @@ def every_kind_of_email() -> list[OutboundEmail]:
         event_id=event.pk, name="Ada Lovelace", email="ada@example.org"
     ).registration
     assert registration.status == Registration.Status.CONFIRMED
+    # The certificate's email needs one, its PDF made.
+    Certificate.objects.create(
+        registration=registration,
+        event=event,
+        name=registration.name,
+        email_normalized=registration.email_normalized,
+        hours=Decimal("1.0"),
+        issued_at=timezone.now(),
+        pdf=b"%PDF-1.7",
+        pdf_made_at=timezone.now(),
+    )
     return [queue_email(registration=registration, kind=kind) for kind in SUBJECTS]
 
 

@@ -20,6 +20,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from events.demo import refresh_demo_staff
 from events.models import Event
 from registrations.services import register_for_event
 from tests.builders import make_category, make_event, make_series
@@ -237,3 +238,18 @@ def site():
         # The seed blog post load_demo publishes as a flat page.
         "flat page": "/professional-connections/",
     }
+
+
+STAFF_PASSWORD = "a-long-test-password"
+
+
+def sign_in_as_staff(page) -> None:
+    """Create (or refresh) the demo staff login and sign in with it."""
+    from playwright.sync_api import expect
+
+    refresh_demo_staff(username="staff", password=STAFF_PASSWORD)
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))

@@ -2,7 +2,6 @@
 one event's roster, upload the sample, read the preview, confirm, and see
 the roster with the attendees ticked."""
 
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from events.demo import refresh_demo_staff
 from registrations.models import Registration
 from tests.builders import make_event
 from tests.registrations.conftest import register
 
+from .conftest import sign_in_as_staff
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STAFF_PASSWORD = "a-long-test-password"
 ZOOM_SAMPLE = (
     Path(__file__).resolve().parents[1]
     / "attendance/samples/zoom_webinar_attendee_report.csv"
@@ -46,15 +45,6 @@ def webinar(clock):
     return event
 
 
-def sign_in(page):
-    refresh_demo_staff(username="staff", password=STAFF_PASSWORD)
-    page.goto("/admin/")
-    page.get_by_label("Username").fill("staff")
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-
-
 def test_upload_preview_and_confirm_a_zoom_report(
     page, webinar, axe_violations, tmp_path
 ):
@@ -62,7 +52,7 @@ def test_upload_preview_and_confirm_a_zoom_report(
     Preview: four will be marked, Joan was there too briefly, Lena came
     without registering. "Mark 4 attended" lands on the roster with the
     message and the four ticked. Both steps pass axe's WCAG checks."""
-    sign_in(page)
+    sign_in_as_staff(page)
     page.goto(f"/admin/registrations/registration/?event__id__exact={webinar.pk}")
     page.get_by_role("link", name="Upload attendee report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload attendee report")

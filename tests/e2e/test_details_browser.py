@@ -5,9 +5,9 @@ emails that read in light and dark mail clients."""
 import pytest
 from playwright.sync_api import expect
 
-from registrations.emails import SUBJECTS, queue_email, write_email
-from registrations.services import register_for_event
+from registrations.emails import write_email
 from tests.builders import eastern, make_category, make_event
+from tests.details.test_emails import every_kind_of_email
 
 from .conftest import format_violations
 
@@ -220,17 +220,7 @@ def test_emails_read_in_light_and_dark_mail_clients(new_context):
     """Every kind of HTML email, shown in a light and in a dark client: its
     text keeps a contrast of 4.5:1 or more against what is behind it, and
     the dark client gets a dark email, not a white sheet."""
-    event = make_event(
-        "Copyright Basics",
-        format="hybrid",
-        location="Worcester Public Library",
-        join_url="https://zoom.example.org/j/123",
-        recording_url="https://video.example.org/rec/1",
-    )
-    registration = register_for_event(
-        event_id=event.pk, name="Ada Lovelace", email="ada@example.org"
-    ).registration
-    emails = [queue_email(registration=registration, kind=kind) for kind in SUBJECTS]
+    emails = every_kind_of_email()
     for scheme in ("light", "dark"):
         page = new_context(color_scheme=scheme).new_page()
         for email in emails:

@@ -100,7 +100,7 @@ def event_form_data(**overrides):
         "status": "scheduled",
         "is_published": "on",
     }
-    for prefix in ("presenter_slots", "outcomes", "questions"):
+    for prefix in ("presenter_slots", "outcomes", "questions", "evaluation_questions"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

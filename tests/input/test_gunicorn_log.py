@@ -17,21 +17,32 @@ from .servers import DEADLINE
 
 
 def token_paths(token: str) -> list[str]:
-    """Every registrations URL that carries a token, with ``token`` in it."""
+    """Every registrations URL that carries a token or a certificate's
+    code, with ``token`` in it."""
     paths = []
     for entry in get_resolver().url_patterns:
         for pattern in getattr(entry, "url_patterns", []):
             if not isinstance(pattern, URLPattern):
                 continue
-            if "token" in pattern.pattern.converters:
+            converters = pattern.pattern.converters
+            if "token" in converters or "code" in converters:
                 route = str(pattern.pattern)
-                paths.append("/" + route.replace("<str:token>", token))
+                for name in ("<str:token>", "<str:code>"):
+                    route = route.replace(name, token)
+                paths.append("/" + route)
     return paths
 
 
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def request(url: str, **headers: str) -> int:
+    """The status of one GET, a redirect as it is (one line in the log)."""
+    opener = urllib.request.build_opener(NoRedirects)
     try:
-        with urllib.request.urlopen(
+        with opener.open(
             urllib.request.Request(url, headers=headers), timeout=DEADLINE
         ) as response:
             return response.status
@@ -52,15 +63,20 @@ def logged_lines(log, marker: str, count: int = 1) -> list[str]:
 
 def test_the_token_urls_are_found():
     """The registrant's page, its cancel page, its calendar file, its
-    details and attendance-code forms, and the My registrations sign-in
-    link: a new URL with a
-    token must be added here, and to serving.logs' pattern."""
+    details, attendance-code and evaluation forms, its certificate, the My
+    registrations sign-in link, and a certificate's verification page and
+    download: a new URL with a token or a code must be added here, and to
+    serving.logs' pattern."""
     assert sorted(token_paths("T")) == [
+        "/certificates/T/",
+        "/my/certificates/T.pdf",
         "/my/sign-in/T/",
         "/registrations/T/",
         "/registrations/T/attendance/",
         "/registrations/T/cancel/",
+        "/registrations/T/certificate.pdf",
         "/registrations/T/details/",
+        "/registrations/T/evaluation/",
         "/registrations/T/event.ics",
     ]
 
@@ -79,15 +95,20 @@ def test_tokens_in_paths_and_referers_are_not_logged(gunicorn):
             **{"User-Agent": "log-check"},
         )
         # A made-up token: no such registration or link (the details form
-        # takes only POSTs).
-        assert status in {404, 405}, path
+        # takes only POSTs; a signed-out download from My registrations is
+        # sent to sign in).
+        assert status in {302, 404, 405}, path
     log = gunicorn.access_log
     lines = logged_lines(log, '"log-check"', count=len(paths))
     assert len(lines) == len(paths), log.read_text()
     text = log.read_text()
     assert token not in text
     assert referer_token not in text
-    redacted = {path.replace(token, "[token]") for path in paths}
+    # "/my/certificates/<code>.pdf" loses its ".pdf" with the code.
+    redacted = {
+        path.replace(token, "[token]").replace("[token].pdf", "[token]")
+        for path in paths
+    }
     for line in lines:
         assert any(f'"GET {path} HTTP/1.1"' in line for path in redacted), line
         assert f'"{gunicorn.url}/registrations/[token]/"' in line

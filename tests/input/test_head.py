@@ -93,6 +93,26 @@ def urls(django_capture_on_commit_callbacks):
             reverse("registrations:my_sign_in", args=[unknown])
         ],
         "registrations:my_sign_out": [reverse("registrations:my_sign_out")],
+        # Not attended (a clear page), and an unknown link.
+        "registrations:evaluation": [
+            reverse("registrations:evaluation", args=[token]),
+            reverse("registrations:evaluation", args=[unknown]),
+        ],
+        # No certificate yet, and an unknown link: both 404.
+        "registrations:certificate_pdf": [
+            reverse("registrations:certificate_pdf", args=[token]),
+            reverse("registrations:certificate_pdf", args=[unknown]),
+        ],
+        "registrations:certificate": [
+            reverse("registrations:certificate", args=[unknown])
+        ],
+        # Signed out: to My registrations' sign-in.
+        "registrations:my_certificate_pdf": [
+            reverse("registrations:my_certificate_pdf", args=[unknown])
+        ],
+        "registrations:my_record_pdf": [
+            reverse("registrations:my_record_pdf", args=[2026])
+        ],
     }
 
 

@@ -100,7 +100,7 @@ def form_sections(response) -> list[str]:
 def test_the_questions_come_right_after_the_registration_settings(admin_client, page):
     """On the event's add and change pages, the questions inline comes once,
     right after the "Registration settings" fieldset and before
-    "Publication"; the presenters and outcomes stay after "When and
+    "Attendance and CE credit"; the presenters and outcomes stay after "When and
     where"."""
     if page == "add":
         url = ADD
@@ -114,7 +114,7 @@ def test_the_questions_come_right_after_the_registration_settings(admin_client, 
     assert sections[settings : settings + 3] == [
         "Registration settings",
         "questions-group",
-        "Publication",
+        "Attendance and CE credit",
     ]
     where = sections.index("When and where")
     assert sections[where + 1 : where + 3] == [
@@ -135,7 +135,11 @@ def test_a_choice_question_without_choices_is_refused_on_its_row(admin_client, k
     )
     response = admin_client.post(ADD, data)
     assert response.status_code == 200
-    formset = response.context["inline_admin_formsets"][-1].formset
+    (formset,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "questions"
+    ]
     assert formset.forms[0].errors == {}
     assert formset.forms[1].errors == {"choices": ["List the choices, one per line."]}
     assert "List the choices, one per line." in text(parse(response))

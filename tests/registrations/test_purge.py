@@ -354,7 +354,10 @@ def test_command_dry_run_counts_and_changes_nothing(old_event):
     rows = list(Registration.objects.order_by("pk").values())
     out = StringIO()
     call_command("purge_personal_data", "--dry-run", stdout=out)
-    assert out.getvalue().strip() == "Would purge 7 registration(s) on 2 event(s)."
+    assert (
+        out.getvalue().strip()
+        == "Would purge 7 registration(s) on 2 event(s), and 0 certificate(s)."
+    )
     assert list(Registration.objects.order_by("pk").values()) == rows
 
 
@@ -367,16 +370,25 @@ def test_command_purges_and_reports(old_event):
 
     out = StringIO()
     call_command("purge_personal_data", stdout=out)
-    assert out.getvalue().strip() == "Purged 4 registration(s) on 1 event(s)."
+    assert (
+        out.getvalue().strip() == "Purged 4 registration(s) on 1 event(s), "
+        "and 0 certificate(s) past their retention."
+    )
     assert Registration.objects.filter(purged_at__isnull=True).count() == 3
 
     out = StringIO()
     call_command("purge_personal_data", stdout=out)
-    assert out.getvalue().strip() == "Purged 0 registration(s) on 0 event(s)."
+    assert (
+        out.getvalue().strip() == "Purged 0 registration(s) on 0 event(s), "
+        "and 0 certificate(s) past their retention."
+    )
 
     out = StringIO()
     call_command("purge_personal_data", "--days", "29", stdout=out)
-    assert out.getvalue().strip() == "Purged 3 registration(s) on 1 event(s)."
+    assert (
+        out.getvalue().strip() == "Purged 3 registration(s) on 1 event(s), "
+        "and 0 certificate(s) past their retention."
+    )
     assert not Registration.objects.filter(purged_at__isnull=True).exists()
 
 

@@ -15,7 +15,11 @@ from django.urls import reverse
 from events.demo import load_demo_data, refresh_demo_staff
 from events.groups import ensure_staff_groups
 from pages.demo import load_demo_pages
-from registrations.demo import add_demo_questions, add_demo_registrations
+from registrations.demo import (
+    add_demo_certificate,
+    add_demo_questions,
+    add_demo_registrations,
+)
 
 DEMO_STAFF_USERNAME = "staff"
 # Printed on every run, so it is public by design: fine for `make run` on a
@@ -59,6 +63,7 @@ class Command(BaseCommand):
         events = load_demo_data(today=today)
         add_demo_registrations()
         add_demo_questions()
+        add_demo_certificate(today=today)
         load_demo_pages()
         ensure_staff_groups()
         self.stdout.write(f"Loaded {len(events)} demo events.")

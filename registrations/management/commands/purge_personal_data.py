@@ -1,4 +1,6 @@
 """Erase registrants' personal data some days after their event; counts stay.
+Certificate records (name, address, event, hours, code) are kept longer,
+CERTIFICATE_RETENTION_DAYS, then deleted.
 Registration attempts and staff sign-in failures that no limit counts any
 more are forgotten too.
 
@@ -13,7 +15,9 @@ from django.utils import timezone
 from limits.services import prune_attempts
 from limits.sign_in import forget_old_failures
 from registrations.services import (
+    certificates_due_for_purge,
     forget_sign_in_links,
+    purge_certificates,
     purge_personal_data,
     registrations_due_for_purge,
 )
@@ -51,14 +55,19 @@ class Command(BaseCommand):
         if dry_run:
             count = due.count()
             self.stdout.write(
-                f"Would purge {count} registration(s) on {events} event(s)."
+                f"Would purge {count} registration(s) on {events} event(s), "
+                f"and {certificates_due_for_purge(now=now).count()} certificate(s)."
             )
             return
         count = purge_personal_data(now=now, days=days)
+        certificates = purge_certificates(now=now)
         # Clients' address fingerprints and staff sign-in failures (with
         # their addresses) that no limit counts any more.
         prune_attempts(now=now)
         forget_old_failures(now=now)
         # My registrations' sign-in links that can no longer be used.
         forget_sign_in_links(now=now)
-        self.stdout.write(f"Purged {count} registration(s) on {events} event(s).")
+        self.stdout.write(
+            f"Purged {count} registration(s) on {events} event(s), "
+            f"and {certificates} certificate(s) past their retention."
+        )

@@ -1,4 +1,5 @@
-"""Who holds a seat, or a place in line, for an event, and the mail we owe them.
+"""Who holds a seat, or a place in line, for an event, and the sign-in links
+of "My registrations".
 
 Only ``registrations.services`` changes a registration's status.
 """
@@ -7,7 +8,6 @@ import base64
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from members.models import MemberLibrary
 
-from .validators import one_line_text
+from ..validators import one_line_text
 
 
 def normalize_email(email: str) -> str:
@@ -129,6 +129,14 @@ class Registration(models.Model):
         null=True,
         blank=True,
         help_text=_("From the platform's attendee report, when one was uploaded."),
+    )
+    evaluation_completed = models.BooleanField(
+        _("evaluation completed"),
+        default=False,
+        help_text=_(
+            "Only whether they sent the evaluation: their answers are kept "
+            "apart, with nothing that leads back to them."
+        ),
     )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     promoted_at = models.DateTimeField(
@@ -253,98 +261,6 @@ class Registration(models.Model):
         return ahead + 1
 
 
-class OutboundEmail(models.Model):
-    """One email, queued in the transaction of the change it reports.
-
-    A task sends it after the commit. The row holds what the email is about
-    (its kind, registration, the position it reports); its words are written
-    when it is sent, from the templates, so a self-service link is never
-    stored. Only the emails whose words cannot be written again later (a
-    one-time sign-in link) keep their bodies, until they are sent.
-    """
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("Registration confirmed")
-        WAITLISTED = "waitlisted", _("Added to the waiting list")
-        PROMOTION = "promotion", _("Promoted from the waiting list")
-        CANCELLATION = "cancellation", _("Cancellation receipt")
-        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
-        REMINDER = "reminder", _("Reminder")
-        EVENT_CHANGED = "event_changed", _("Event changed")
-        RECORDING = "recording", _("Recording available")
-        SIGN_IN = "sign_in", _("Sign-in link for My registrations")
-        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-        DECLINED = "declined", _("Registration declined")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    registration = models.ForeignKey(
-        Registration,
-        verbose_name=_("registration"),
-        related_name="emails",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    recipient = models.EmailField(_("recipient"), max_length=254)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(
-        _("plain-text body"),
-        blank=True,
-        help_text=_("Only for emails written when queued; cleared once sent."),
-    )
-    body_html = models.TextField(
-        _("HTML body"),
-        blank=True,
-        help_text=_("Only for emails written when queued; cleared once sent."),
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=Status.choices,
-        default=Status.PENDING,
-        db_index=True,
-    )
-    position = models.PositiveIntegerField(
-        _("waiting-list position"),
-        null=True,
-        blank=True,
-        help_text=_("The place in line the email reports, as it was when queued."),
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    claimed_at = models.DateTimeField(
-        _("sending since"),
-        null=True,
-        blank=True,
-        help_text=_("When a worker took it; a stale claim is retried."),
-    )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    next_attempt_at = models.DateTimeField(
-        _("next attempt"), null=True, blank=True, db_index=True
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "sending", "sent", "failed"]),
-                name="outbound_email_status_known",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.recipient}"
-
-
 class SignInLink(models.Model):
     """A link emailed to someone who asked to see their registrations
     ("My registrations"). It works once and for a day; only the SHA-256 of
@@ -380,113 +296,3 @@ class SignInLink(models.Model):
 
     def __str__(self):
         return f"Sign-in link {self.pk}"
-
-
-class Question(models.Model):
-    """One of an event's own questions on its registration form (PRODUCT.md
-    §10): role, library type, the session wanted."""
-
-    class Kind(models.TextChoices):
-        SHORT_TEXT = "short_text", _("Short text")
-        LONG_TEXT = "long_text", _("Long text")
-        ONE_CHOICE = "one_choice", _("One choice")
-        SEVERAL_CHOICES = "several_choices", _("Several choices")
-        YES_NO = "yes_no", _("Yes or no")
-
-    CHOICE_KINDS = (Kind.ONE_CHOICE, Kind.SEVERAL_CHOICES)
-
-    event = models.ForeignKey(
-        Event,
-        verbose_name=_("event"),
-        related_name="questions",
-        on_delete=models.CASCADE,
-    )
-    label = models.CharField(_("question"), max_length=300)
-    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind.choices)
-    choices = models.TextField(
-        _("choices"),
-        blank=True,
-        help_text=_("For one or several choices: one choice per line."),
-    )
-    help_text = models.CharField(
-        _("help text"),
-        max_length=300,
-        blank=True,
-        help_text=_("Shown under the question."),
-    )
-    required = models.BooleanField(_("required"), default=False)
-    order = models.PositiveSmallIntegerField(
-        _("order"), default=0, help_text=_("Lower numbers come first.")
-    )
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("registration question")
-        verbose_name_plural = _("registration questions")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "short_text",
-                        "long_text",
-                        "one_choice",
-                        "several_choices",
-                        "yes_no",
-                    ]
-                ),
-                name="question_kind_known",
-            ),
-        ]
-
-    def __str__(self):
-        return self.label
-
-    def clean(self):
-        # A choice question without choices would show a question nobody
-        # can answer (and, if required, a form nobody can send).
-        if self.kind in self.CHOICE_KINDS and not self.choice_list:
-            raise ValidationError(
-                {
-                    "choices": ValidationError(
-                        _("List the choices, one per line."), code="no_choices"
-                    )
-                }
-            )
-
-    @property
-    def choice_list(self) -> list[str]:
-        """The choices staff wrote, one per line, without blank lines."""
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
-
-
-class Answer(models.Model):
-    """A registrant's answer to one question: the words as the form took
-    them (several choices one per line, yes/no as "Yes" or "No"). Personal
-    data: erased with the registration's name and address."""
-
-    registration = models.ForeignKey(
-        Registration,
-        verbose_name=_("registration"),
-        related_name="answers",
-        on_delete=models.CASCADE,
-    )
-    question = models.ForeignKey(
-        Question,
-        verbose_name=_("question"),
-        related_name="answers",
-        on_delete=models.CASCADE,
-    )
-    value = models.TextField(_("answer"), blank=True)
-
-    class Meta:
-        ordering = ["question__order", "question__pk"]
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["registration", "question"], name="one_answer_per_question"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.question}: {self.value}"

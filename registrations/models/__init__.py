@@ -1,0 +1,39 @@
+"""What ``registrations`` keeps: registrations and their answers, the
+outbox, sign-in links, evaluations and certificates."""
+
+from .certificate import Certificate, format_hours, new_certificate_code
+from .evaluation import (
+    DEFAULT_EVALUATION,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+)
+from .outbox import OutboundEmail
+from .questions import Answer, Question
+from .registration import (
+    LINK_SALT,
+    Registration,
+    SignInLink,
+    hash_token,
+    link_token,
+    normalize_email,
+)
+
+__all__ = [
+    "DEFAULT_EVALUATION",
+    "LINK_SALT",
+    "Answer",
+    "Certificate",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "OutboundEmail",
+    "Question",
+    "Registration",
+    "SignInLink",
+    "format_hours",
+    "hash_token",
+    "link_token",
+    "new_certificate_code",
+    "normalize_email",
+]
