@@ -32,7 +32,15 @@ from events.models import (
 )
 from events.search import refresh_search_names
 from events.text import plain_text
-from registrations.models import Registration
+from members.models import MemberLibrary
+from registrations.models import (
+    DEFAULT_EVALUATION,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Registration,
+    attendee_key,
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,14 @@ LAST = [
     "Jones",
     "Kim",
 ]
+# The member libraries of the decade's consortium.
+TOWNS = [f"{name}{suffix}" for suffix in ("", " North") for name in (
+    "Springfield", "Riverside", "Lakeshore", "Hillcrest", "Maple County",
+    "Cedar Falls", "Pine Valley", "Harbor City", "Westfield", "Millbrook",
+    "Northgate", "Oak Ridge", "Fairview", "Brookside", "Elmwood",
+    "Greenville", "Ashland", "Clearwater", "Stonebridge", "Willow Creek",
+)]  # fmt: skip
+
 LIBRARIES = [
     "Springfield Public Library",
     "Riverside Community College",
@@ -190,7 +206,13 @@ def insert(model, objects: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, batch_size=BATCH)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Keys the database numbers are left to it; a random one (a UUID) is
+    # the instance's own.
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+    ]
     columns = sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), columns
@@ -272,15 +294,62 @@ def generate(size: Size, *, seed: int = 2026, now: datetime | None = None) -> di
         insert(LearningOutcome, outcomes)
         # Written in bulk, without signals: the names searched, in one UPDATE.
         refresh_search_names(Event.objects.values("pk"))
-        registrations = _registrations(rng, size, events, now)
+        libraries = MemberLibrary.objects.bulk_create(
+            MemberLibrary(name=f"{town} Public Library", town=town) for town in TOWNS
+        )
+        registrations = _registrations(rng, size, events, now, libraries)
         insert(Registration, registrations)
+        responses = _evaluations(rng, events, registrations, now)
     return {
         "events": len(events),
         "categories": len(categories),
         "presenters": len(presenters),
         "registrations": len(registrations),
+        "member_libraries": len(libraries),
+        "evaluation_responses": responses,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _evaluations(rng, events, registrations, now) -> int:
+    """The default evaluation on every event that has ended, answered by
+    about a third of its attendees. Returns how many responses."""
+    attended: dict[int, int] = {}
+    for registration in registrations:
+        if registration.attended:
+            attended[registration.event_id] = attended.get(registration.event_id, 0) + 1
+    ended = [event for event in events if event.end < now and event.pk in attended]
+    questions = EvaluationQuestion.objects.bulk_create(
+        (
+            EvaluationQuestion(
+                event_id=event.pk, label=str(label), kind=kind, required=required,
+                order=n,
+            )
+            for event in ended
+            for n, (label, kind, required) in enumerate(DEFAULT_EVALUATION, 1)
+        ),
+        batch_size=BATCH,
+    )  # fmt: skip
+    by_event: dict[int, list[EvaluationQuestion]] = {}
+    for question in questions:
+        by_event.setdefault(question.event_id, []).append(question)
+    responses, answers = [], []
+    for event in ended:
+        for _ in range(attended[event.pk] // 3):
+            response = EvaluationResponse(event_id=event.pk)
+            responses.append(response)
+            for question in by_event[event.pk]:
+                if question.kind == EvaluationQuestion.Kind.RATING:
+                    answers.append(
+                        EvaluationAnswer(
+                            response=response,
+                            question=question,
+                            rating=rng.choices([5, 4, 3, 2, 1], [5, 4, 2, 1, 1])[0],
+                        )
+                    )
+    insert(EvaluationResponse, responses)
+    insert(EvaluationAnswer, answers)
+    return len(responses)
 
 
 def _events(rng, size: Size, now, organizers, series):
@@ -324,15 +393,17 @@ def _events(rng, size: Size, now, organizers, series):
         )
 
 
-def _registrations(rng, size: Size, events, now) -> list[Registration]:
+def _registrations(rng, size: Size, events, now, libraries) -> list[Registration]:
     """``size.registrations`` rows spread over the events, waiting lists behind
-    the full ones, about one in ten cancelled."""
+    the full ones, about one in ten cancelled; four in five from a member
+    library (each address always the same one)."""
     weights = [rng.uniform(0.2, 1.8) for _ in events]
     total = sum(weights)
     counts = [int(size.registrations * weight / total) for weight in weights]
     for i in range(size.registrations - sum(counts)):
         counts[i % len(counts)] += 1
     rows = []
+    keys: dict[str, str] = {}  # what save() would set, once per address
     for event, wanted in zip(events, counts, strict=True):
         confirmed = 0
         for j in range(wanted):
@@ -352,6 +423,8 @@ def _registrations(rng, size: Size, events, now) -> list[Registration]:
                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                     email=email,
                     email_normalized=email.lower(),
+                    attendee_key=keys.setdefault(email, attendee_key(email.lower())),
+                    library_id=(libraries[j % len(libraries)].pk if j % 5 else None),
                     organization=rng.choice(LIBRARIES),
                     status=status,
                     attended=event.end < now and status == "confirmed",

@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench import data, floor_urls  # noqa: E402
+from bench import data, floor_urls, staff_pages  # noqa: E402
 from events import feeds, ical  # noqa: E402
 from events.models import Category, Event, Series  # noqa: E402
 
@@ -294,6 +294,9 @@ def main() -> None:
     client = Client()
     rows = pages(client, reps=args.reps, seconds=args.seconds, now=now)
     result = {"size": args.size, "data": counts, "pages": rows}
+    result["staff"] = staff_pages.measure(
+        now=now, reps=max(5, args.reps // 10), seconds=args.seconds
+    )
     if args.feed_scale:
         cold = next(row for row in rows if row["name"] == "feed, all (cold)")
         result["feed"] = feed_at_scale(

@@ -1,7 +1,7 @@
 """The targets of issues 6, 10 and 11, checked against the figures, and the
 printed table."""
 
-from bench import certificates
+from bench import certificates, staff_pages
 
 MAX_QUERIES = 10
 EVENT_PAGE_MS = 25
@@ -118,6 +118,7 @@ def evaluate(result) -> list[dict]:
         *rush_targets(result.get("rush", {})),
         *cache_down_targets(result.get("cache_down", {})),
         *certificates.targets(result.get("certificates", {})),
+        *staff_pages.targets(result.get("sizes", {})),
     ]
 
 
@@ -229,6 +230,7 @@ def render(result) -> str:
     out += _rush_section(result.get("rush") or {"skipped": "not run"})
     out += _cache_down_section(result.get("cache_down") or {"skipped": "not run"})
     out += certificates.section(result.get("certificates") or {"skipped": "not run"})
+    out += staff_pages.section(result.get("sizes", {}))
     targets = result["targets"]
     missed = [t["what"] for t in targets if not t["ok"]]
     out += [

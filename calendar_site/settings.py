@@ -124,7 +124,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its first page the staff overview (reports/).
+    "reports.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -151,6 +152,8 @@ INSTALLED_APPS = [
     "registrations",
     # Serves the flat pages through the page cache and lists them in the footer.
     "pages",
+    # The staff overview and reports, on top of events and registrations.
+    "reports",
     # Django's own widget templates, for FORM_RENDERER below.
     "django.forms",
 ]

@@ -17,6 +17,8 @@ class FaviconRedirect(RedirectView):
 
 
 urlpatterns = [
+    # Before the admin: its catch-all would answer any address under it.
+    path("admin/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("", include("registrations.urls")),

@@ -35,6 +35,13 @@ STAFF_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
             for model in _EDITED_MODELS
             for action in _ALL
         ),
+        # The event's own registration questions and evaluation, edited
+        # inline on its page (named as strings, as below).
+        *(
+            ("registrations", f"{action}_{model}")
+            for model in ("question", "evaluationquestion")
+            for action in _ALL
+        ),
         # The consortium's own pages (about the programme, CE, resources).
         *(("flatpages", f"{action}_flatpage") for action in _ALL),
         *(("pages", f"{action}_footerlink") for action in _ALL),
@@ -42,18 +49,22 @@ STAFF_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
     ROSTER_VIEWERS: (
         ("events", "view_event"),
         ("registrations", "view_registration"),
+        ("registrations", "view_certificate"),
     ),
     # Named as strings: the catalog never imports the registrations app. The
     # roster's actions (cancel, promote, attendance, resend, revoke links,
     # add a registrant, move one) check "change", which on a registration
     # allows nothing else but fixing a typo in a name: every seat change goes
     # through those actions. The outbox: read it, and resend failed emails.
+    # Certificates: read them, and withdraw one.
     REGISTRATION_MANAGERS: (
         ("events", "view_event"),
         ("registrations", "view_registration"),
         ("registrations", "change_registration"),
         ("registrations", "view_outboundemail"),
         ("registrations", "change_outboundemail"),
+        ("registrations", "view_certificate"),
+        ("registrations", "change_certificate"),
     ),
 }
 

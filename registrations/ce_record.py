@@ -19,6 +19,7 @@ from decimal import Decimal
 from events.models import Event
 
 from .models import Certificate, format_hours
+from .models.certificate import is_certificate_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def ce_record_of(email_normalized: str) -> CeRecord:
 def downloadable_certificate(email_normalized: str, code: str) -> Certificate | None:
     """The address's own valid certificate with this code, once its PDF is
     made; None for anyone else's, a withdrawn one, or one still being made."""
-    if not code or len(code) > 100:  # any string may arrive in a URL
+    if not is_certificate_code(code):  # any string may arrive in a URL
         return None
     return (
         Certificate.objects.valid()

@@ -8,8 +8,11 @@ fetches nothing from any other host: the templates carry their CSS in a
 ``data:`` URI, and the fetcher refuses anything else but the project's own
 static folder, so a template edit can't make the worker call out.
 
-Rendering takes a while: the task worker does it (``services.certificates.
-make_certificate_pdf``), never a request. Importing WeasyPrint does too
+Rendering takes a while, so certificates, made by the hundred after a
+webinar, are made by the task worker (``services.certificates.
+make_certificate_pdf``), never in a request. The one exception is a
+member's year of CE record (``my_views.my_record_pdf``): one small document
+for someone signed in, made when they ask (about 0.1 s). Importing WeasyPrint does too
 (about 0.7 s and 35 MB): callers import this module where they make a PDF,
 so a web worker or a management command that makes none never loads it.
 """

@@ -45,7 +45,14 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from events.templatetags.event_tags import event_when
 
-from .models import Certificate, OutboundEmail, Registration, hash_token, link_token
+from .models import (
+    Certificate,
+    Message,
+    OutboundEmail,
+    Registration,
+    hash_token,
+    link_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -163,6 +170,7 @@ def queue_email(
     registration: Registration,
     kind: str,
     position: int | None = None,
+    message: Message | None = None,
 ) -> OutboundEmail:
     """Write to the outbox that ``registration`` is owed a ``kind`` email;
     it is written and sent after the commit.
@@ -171,14 +179,20 @@ def queue_email(
     transaction (and often under its event lock): the words, the link and
     the .ics are written by ``write_email`` when it is sent, so the lock is
     not held while templates render, and the link is never stored.
-    ``position`` is the place in line the email reports, as it is now.
+    ``position`` is the place in line the email reports, as it is now;
+    ``message`` is staff's message a ``MESSAGE`` email carries.
     """
+    if message is not None:
+        subject = message.subject
+    else:
+        subject = str(SUBJECTS[kind]).format(title=registration.event.title)
     email = OutboundEmail.objects.create(
         registration=registration,
         kind=kind,
         recipient=registration.email,
-        subject=str(SUBJECTS[kind]).format(title=registration.event.title)[:300],
+        subject=subject[:300],
         position=position,
+        message=message,
     )
     transaction.on_commit(partial(enqueue_email, email.pk), robust=True)
     return email
@@ -226,6 +240,9 @@ def write_email(email: OutboundEmail) -> Written:
         if certificate is None:
             # Withdrawn before it went out: nothing to send.
             raise Unwritable(email.pk)
+    if email.kind == Kind.MESSAGE and email.message is None:
+        # Staff's message was deleted (with its event): no words to send.
+        raise Unwritable(email.pk)
     context = {
         "site_name": settings.ALMANAC_SITE_NAME,
         "certificate": certificate,
@@ -249,6 +266,7 @@ def write_email(email: OutboundEmail) -> Written:
         "join_url": event.join_url if seat else "",
         "position": email.position,
         "kind": email.kind,
+        "message": email.message,
     }
     return Written(
         text=render_to_string(f"emails/{email.kind}.txt", context),
@@ -332,7 +350,9 @@ def _deliver(email_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    email = OutboundEmail.objects.select_related("registration__event").get(pk=email_id)
+    email = OutboundEmail.objects.select_related("registration__event", "message").get(
+        pk=email_id
+    )
     try:
         message = build_message(email)
     except Unwritable:

@@ -5,6 +5,8 @@ who it would mark, confirm. The preview's decisions travel to the
 confirmation signed, so confirming needs no second upload and marks
 exactly what staff saw."""
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core import signing
@@ -148,11 +150,16 @@ class TakeAttendanceForm(forms.Form):
 
     def clean_shown(self) -> set[int]:
         parts = [part for part in self.cleaned_data["shown"].split(",") if part]
-        if not all(part.isdigit() for part in parts):
+        # ASCII digits, as an id is written (isdigit() takes "²" too), and
+        # no longer than an id can be.
+        if not all(SHOWN_ID.fullmatch(part) for part in parts):
             raise forms.ValidationError(
                 _("This page was altered after it was drawn. Reload it and tick again.")
             )
         return {int(part) for part in parts}
+
+
+SHOWN_ID = re.compile(r"[0-9]{1,18}")
 
 
 def confirmed_registrations(event: Event) -> list[Registration]:

@@ -19,6 +19,7 @@ from ..models import Question, Registration
 from ..selectors import Seats, with_seat_counts
 from ..services.notices import reachable
 from .evaluation import EvaluationQuestionInline
+from .messages import MessagePages
 
 
 class EventWithSeatsAdminForm(EventAdminForm):
@@ -60,10 +61,10 @@ admin.site.unregister(Event)
 
 
 @admin.register(Event)
-class EventWithSeatsAdmin(EventAdmin):
+class EventWithSeatsAdmin(MessagePages, EventAdmin):
     """The catalog's event admin, with seats: their columns, the roster, and
     a saved change applied by ``services.save_event_edit`` (cancellation,
-    capacity, emails to registrants)."""
+    capacity, emails to registrants); and the "Email registrants" page."""
 
     form = EventWithSeatsAdminForm
     inlines = [*EventAdmin.inlines, QuestionInline, EvaluationQuestionInline]

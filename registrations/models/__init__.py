@@ -8,12 +8,14 @@ from .evaluation import (
     EvaluationQuestion,
     EvaluationResponse,
 )
+from .message import Message
 from .outbox import OutboundEmail
 from .questions import Answer, Question
 from .registration import (
     LINK_SALT,
     Registration,
     SignInLink,
+    attendee_key,
     hash_token,
     link_token,
     normalize_email,
@@ -27,10 +29,12 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
+    "Message",
     "OutboundEmail",
     "Question",
     "Registration",
     "SignInLink",
+    "attendee_key",
     "format_hours",
     "hash_token",
     "link_token",

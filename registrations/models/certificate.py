@@ -6,6 +6,7 @@ hours), because it outlives the registration's personal data: it is kept
 it and the attendee can download it again.
 """
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -17,6 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 
 from .registration import Registration
+
+# What a code may look like (``new_certificate_code`` makes 27 URL-safe
+# characters): anything else arriving in a URL, longer or with other
+# characters (a NUL byte, which PostgreSQL refuses), is no code of ours.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_certificate_code(value: str) -> bool:
+    return CODE_PATTERN.fullmatch(value) is not None
 
 
 def new_certificate_code() -> str:
@@ -81,6 +91,14 @@ class Certificate(models.Model):
         null=True,
         blank=True,
         help_text=_("A withdrawn certificate is no longer confirmed by its page."),
+    )
+    withdrawn_by_staff = models.BooleanField(
+        _("withdrawn by staff"),
+        default=False,
+        help_text=_(
+            "Withdrawn by hand: no change of attendance brings it back. "
+            "Otherwise it was withdrawn because attendance was unticked."
+        ),
     )
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
     pdf_made_at = models.DateTimeField(

@@ -1,9 +1,11 @@
 """The short evaluation attendees are asked to fill in after an event.
 
 Answers are stored apart from who gave them (PRODUCT.md §11): a response
-names its event and nothing else, not even when it was sent, and its key is
-random, so neither its order nor its time can be matched to the
-registration whose ``evaluation_completed`` was set with it.
+names its event and nothing else, not even when it was sent, and its keys
+are random, so nothing Almanac shows or exports can match a response to
+the registration whose ``evaluation_completed`` was set with it. (Someone
+reading the database's files directly could still see in which order rows
+were written; the admin and the reports never list responses one by one.)
 """
 
 import uuid
@@ -14,6 +16,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+
+
+class EvaluationQuestionQuerySet(models.QuerySet):
+    def add_defaults(self, *, event: Event) -> None:
+        """Give ``event`` the default evaluation (``DEFAULT_EVALUATION``),
+        unless it has questions of its own already."""
+        if self.filter(event=event).exists():
+            return
+        self.bulk_create(
+            self.model(
+                event=event, label=str(label), kind=kind, required=required, order=n
+            )
+            for n, (label, kind, required) in enumerate(DEFAULT_EVALUATION, start=1)
+        )
 
 
 class EvaluationQuestion(models.Model):
@@ -34,6 +50,8 @@ class EvaluationQuestion(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers come first.")
     )
+
+    objects = EvaluationQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .message import Message
 from .registration import Registration
 
 
@@ -31,6 +32,7 @@ class OutboundEmail(models.Model):
         DECLINED = "declined", _("Registration declined")
         EVALUATION = "evaluation", _("Evaluation request")
         CERTIFICATE = "certificate", _("CE certificate")
+        MESSAGE = "message", _("Message from staff")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -47,6 +49,16 @@ class OutboundEmail(models.Model):
         blank=True,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The words of a MESSAGE email: staff's, written once for all its
+    # recipients, and read from here when each one is sent.
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        related_name="emails",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     recipient = models.EmailField(_("recipient"), max_length=254)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(

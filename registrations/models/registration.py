@@ -31,6 +31,16 @@ def hash_token(token: str) -> str:
 
 
 LINK_SALT = "almanac.registrations.link"
+ATTENDEE_SALT = "almanac.registrations.attendee"
+
+
+def attendee_key(email_normalized: str) -> str:
+    """A one-way fingerprint of an address under the SECRET_KEY: the same
+    person's registrations share it, and it outlives the address (purged
+    some days after the event), so the annual report can count how many
+    different people the consortium trained. It cannot be turned back
+    into the address."""
+    return salted_hmac(ATTENDEE_SALT, email_normalized, algorithm="sha256").hexdigest()
 
 
 def link_token(link_secret: str) -> str:
@@ -130,6 +140,17 @@ class Registration(models.Model):
         blank=True,
         help_text=_("From the platform's attendee report, when one was uploaded."),
     )
+    attendee_key = models.CharField(
+        _("attendee key"),
+        max_length=64,
+        editable=False,
+        db_index=True,
+        default="",
+        help_text=_(
+            "A one-way fingerprint of the address, kept after it is purged, "
+            "to count different people."
+        ),
+    )
     evaluation_completed = models.BooleanField(
         _("evaluation completed"),
         default=False,
@@ -220,6 +241,9 @@ class Registration(models.Model):
 
     def save(self, *args, **kwargs):
         self.email_normalized = normalize_email(self.email)
+        if self.purged_at is None:
+            # A purged registration keeps the fingerprint of its real address.
+            self.attendee_key = attendee_key(self.email_normalized)
         super().save(*args, **kwargs)
 
     @property

@@ -42,6 +42,7 @@ from .evaluation import (
 from .event_edits import EventEditResult, save_event_edit
 from .links import link_token, revoke_links
 from .membership import MEMBERS_FIRST, MEMBERS_ONLY
+from .messages import count_audiences, message_recipients, send_message
 from .moving import MoveResult, move_registration
 from .notices import (
     cancel_event,
@@ -102,6 +103,7 @@ __all__ = [
     "certificates_due_for_purge",
     "change_capacity",
     "close_attendance",
+    "count_audiences",
     "decline_registration",
     "duplicate_event_with_questions",
     "enter_attendance_code",
@@ -112,6 +114,7 @@ __all__ = [
     "mark_attendance_final",
     "mark_attended",
     "may_evaluate",
+    "message_recipients",
     "move_registration",
     "notify_event_changed",
     "promote_waitlist",
@@ -129,6 +132,7 @@ __all__ = [
     "revoke_certificate",
     "revoke_links",
     "save_event_edit",
+    "send_message",
     "send_recording",
     "send_reminders",
     "sign_in_with_link",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import MAX_ATTENDANCE_CODE_HOURS, CertificatePolicy, Event
 
 from ..emails import queue_email
-from ..models import Certificate, OutboundEmail, Registration
+from ..models import Certificate, EvaluationQuestion, OutboundEmail, Registration
 from . import locking
 from .errors import RegistrationError
 
@@ -55,9 +55,11 @@ def is_owed_certificate(registration: Registration, event: Event) -> bool:
 
 def mark_attendance_final(*, event_id: int, by=None) -> int:
     """Staff say the roster is settled (or the code window closed): every
-    attendee is asked for the evaluation, once, and everyone the policy
-    gives a certificate is issued one. Safe to run again: it asks and
-    issues only what is still owed. Returns how many certificates it issued.
+    attendee is asked for the evaluation, once (the event gets the default
+    one if it has none: a policy that waits for the evaluation needs one),
+    and everyone the policy gives a certificate is issued one. Safe to run
+    again: it asks and issues only what is still owed. Returns how many
+    certificates it issued.
     """
     with transaction.atomic():
         event = locking.lock_event(event_id=event_id)
@@ -71,10 +73,11 @@ def mark_attendance_final(*, event_id: int, by=None) -> int:
             # update(), not save(): nothing a page or a feed shows changed.
             Event.objects.filter(pk=event.pk).update(attendance_final_at=now)
             event.attendance_final_at = now
+        EvaluationQuestion.objects.add_defaults(event=event)
         attendees = list(
             Registration.objects.filter(
                 event=event, status=Status.CONFIRMED, attended=True
-            ).select_related("certificate")
+            )
         )
         asked = set(
             OutboundEmail.objects.filter(
@@ -84,21 +87,37 @@ def mark_attendance_final(*, event_id: int, by=None) -> int:
         issued = 0
         for registration in attendees:
             registration.event = event
-            if registration.pk not in asked and not registration.evaluation_completed:
-                queue_email(
-                    registration=registration, kind=OutboundEmail.Kind.EVALUATION
-                )
-            issued += settle_certificate(registration=registration, event=event)
+            issued += settle_certificate(
+                registration=registration,
+                event=event,
+                asked_to_evaluate=registration.pk in asked,
+            )
         return issued
 
 
-def settle_certificate(*, registration: Registration, event: Event) -> int:
+def settle_certificate(
+    *,
+    registration: Registration,
+    event: Event,
+    asked_to_evaluate: bool | None = None,
+) -> int:
     """Call under the event's lock after anything that changes whether a
     registrant is owed a certificate (attendance, the evaluation): once
-    attendance is final, issue the one owed, or withdraw the one no longer
-    owed. Returns 1 if it issued (or restored) one."""
+    attendance is final, ask an attendee for the evaluation if nobody has
+    (someone ticked, or who entered the code, after final), issue the
+    certificate owed, or withdraw the one no longer owed. A certificate
+    staff withdrew stays withdrawn. Returns 1 if it issued (or restored)
+    one. ``asked_to_evaluate``, if the caller knows, saves a query."""
     if event.attendance_final_at is None:
         return 0
+    attendee = registration.status == Status.CONFIRMED and registration.attended
+    if attendee and not registration.evaluation_completed:
+        if asked_to_evaluate is None:
+            asked_to_evaluate = OutboundEmail.objects.filter(
+                registration=registration, kind=OutboundEmail.Kind.EVALUATION
+            ).exists()
+        if not asked_to_evaluate:
+            queue_email(registration=registration, kind=OutboundEmail.Kind.EVALUATION)
     certificate = Certificate.objects.filter(registration=registration).first()
     owed = is_owed_certificate(registration, event)
     now = timezone.now()
@@ -107,7 +126,9 @@ def settle_certificate(*, registration: Registration, event: Event) -> int:
             certificate.revoked_at = now
             certificate.save(update_fields=["revoked_at"])
         return 0
-    if certificate is not None and not certificate.is_revoked:
+    if certificate is not None and (
+        not certificate.is_revoked or certificate.withdrawn_by_staff
+    ):
         return 0
     hours = event.ce_credit().hours
     if certificate is None:
@@ -135,7 +156,10 @@ def reissue_certificate(*, registration_id: int) -> Certificate | None:
             registration_id=registration_id
         )
         certificate = (
-            Certificate.objects.valid().filter(registration=registration).first()
+            Certificate.objects.valid()
+            .select_for_update()
+            .filter(registration=registration)
+            .first()
         )
         if certificate is None or certificate.name == registration.name:
             return None
@@ -143,19 +167,38 @@ def reissue_certificate(*, registration_id: int) -> Certificate | None:
         certificate.revised_at = timezone.now()
         certificate.pdf_made_at = None
         certificate.email_on_completion = True
-        certificate.save()
+        certificate.save(
+            update_fields=["name", "revised_at", "pdf_made_at", "email_on_completion"]
+        )
         queue_certificate_pdf(certificate.pk)
         return certificate
 
 
+def lock_certificate(certificate_id: int) -> Certificate:
+    """Its event's row first, as every service locks, then the certificate
+    (a certificate never moves to another event). ``of=self``: PostgreSQL
+    refuses FOR UPDATE on the nullable side of an outer join."""
+    event_id = Certificate.objects.values_list("event_id", flat=True).get(
+        pk=certificate_id
+    )
+    locking.lock_event(event_id=event_id)
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("registration")
+        .get(pk=certificate_id)
+    )
+
+
 def revoke_certificate(*, certificate_id: int) -> Certificate:
-    """Withdraw a certificate: its page no longer confirms it and it can no
-    longer be downloaded."""
+    """Staff withdraw a certificate: its page no longer confirms it, it can
+    no longer be downloaded, and no later change of attendance or
+    evaluation brings it back."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.revoked_at is None:
-            certificate.revoked_at = timezone.now()
-            certificate.save(update_fields=["revoked_at"])
+        certificate = lock_certificate(certificate_id)
+        if certificate.revoked_at is None or not certificate.withdrawn_by_staff:
+            certificate.revoked_at = certificate.revoked_at or timezone.now()
+            certificate.withdrawn_by_staff = True
+            certificate.save(update_fields=["revoked_at", "withdrawn_by_staff"])
         return certificate
 
 
@@ -176,13 +219,7 @@ def store_certificate_pdf(*, certificate_id: int, pdf: bytes, name: str) -> bool
     one is owed. A PDF made from a name corrected since is dropped: the
     correction queued a newer one. Returns whether it was kept."""
     with transaction.atomic():
-        certificate = (
-            # of=self: PostgreSQL refuses FOR UPDATE on the nullable side
-            # of the outer join (a purged registration is NULL).
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("registration__event")
-            .get(pk=certificate_id)
-        )
+        certificate = lock_certificate(certificate_id)
         if certificate.is_revoked or certificate.name != name:
             return False
         certificate.pdf = pdf

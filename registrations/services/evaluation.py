@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 
 from ..models import (
-    DEFAULT_EVALUATION,
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationResponse,
@@ -28,14 +27,8 @@ NOT_ATTENDED = "not_attended"
 def add_default_evaluation(*, event: Event) -> list[EvaluationQuestion]:
     """Give an event the default evaluation, unless it has questions of its
     own already; staff then edit them in the event's admin."""
-    if event.evaluation_questions.exists():
-        return list(event.evaluation_questions.all())
-    return EvaluationQuestion.objects.bulk_create(
-        EvaluationQuestion(
-            event=event, label=str(label), kind=kind, required=required, order=order
-        )
-        for order, (label, kind, required) in enumerate(DEFAULT_EVALUATION, start=1)
-    )
+    EvaluationQuestion.objects.add_defaults(event=event)
+    return list(event.evaluation_questions.all())
 
 
 def may_evaluate(registration: Registration) -> bool:

@@ -13,7 +13,7 @@ from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from ..models import Answer, OutboundEmail, Registration
+from ..models import Answer, Certificate, OutboundEmail, Registration
 from . import locking
 
 # What a purged registration keeps in place of an address. The pk makes it
@@ -97,6 +97,13 @@ def purge_personal_data(*, now: datetime | None = None, days: int | None = None)
             # tell who they were. The library is kept: the consortium
             # reports by it, and it names a library, not a person.
             Answer.objects.filter(registration_id__in=ids).delete()
+            # Attendees' certificates are kept longer (their own copy of
+            # name, address, event, hours and code), but no longer joined
+            # to the registration, whose library and times would then stay
+            # tied to a name. A withdrawn one certifies nothing: it goes now.
+            certificates = Certificate.objects.filter(registration_id__in=ids)
+            certificates.filter(revoked_at__isnull=False).delete()
+            certificates.update(registration=None)
             emails = OutboundEmail.objects.filter(registration_id__in=ids)
             email_ids = [str(pk) for pk in emails.values_list("pk", flat=True)]
             emails.update(

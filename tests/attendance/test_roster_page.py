@@ -312,11 +312,13 @@ def test_someone_cancelled_meanwhile_is_an_error_on_the_page(webinar, client, st
     assert not Registration.objects.filter(event=event, attended=True).exists()
 
 
-def test_an_altered_page_is_an_error_not_a_crash(webinar, client, staff):
-    """A "shown" value that is no list of ids: a message, nothing saved."""
+@pytest.mark.parametrize("altered", ["1,<b>", "\u00b2", "9" * 5000])
+def test_an_altered_page_is_an_error_not_a_crash(webinar, client, staff, altered):
+    """A "shown" value that is no list of ids (a tag, a superscript digit,
+    a number too long for any id): a message, nothing saved."""
     event, people = webinar
     response = client.post(
-        page_url(event), {"attended": [people["Ada"].pk], "shown": "1,<b>"}
+        page_url(event), {"attended": [people["Ada"].pk], "shown": altered}
     )
     assert response.status_code == 200
     assert "altered" in text(find(parse(response), id="attendance-errors"))

@@ -263,3 +263,53 @@ def test_close_attendance_command(clock):
     call_command("close_attendance", stdout=out)
     assert out.getvalue().strip() == "Made attendance final for 1 event(s)."
     assert Certificate.objects.count() == 1
+
+
+def test_a_certificate_staff_withdrew_stays_withdrawn(clock):
+    """Withdrawn by hand: making attendance final again, ticking again or
+    an evaluation never brings it back, nor emails it again."""
+    event, (pat,) = past_webinar_with_attendees(clock)
+    services.mark_attendance_final(event_id=event.pk)
+    certificate = Certificate.objects.get()
+    services.revoke_certificate(certificate_id=certificate.pk)
+    assert services.mark_attendance_final(event_id=event.pk) == 0
+    services.mark_attended(registration_id=pat.pk)
+    services.mark_attended(registration_id=pat.pk, attended=False)
+    services.mark_attended(registration_id=pat.pk)
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.withdrawn_by_staff
+    assert not OutboundEmail.objects.filter(kind=Kind.CERTIFICATE).exists()
+
+
+def test_an_evaluated_policy_without_questions_gets_the_default_evaluation(clock):
+    """An event whose certificate waits for the evaluation but has none
+    (made before evaluations, or copied from one) gets the default set when
+    attendance is final, so its attendees can earn their certificate."""
+    event, (pat,) = past_webinar_with_attendees(
+        clock, policy=CertificatePolicy.EVALUATED
+    )
+    assert not event.evaluation_questions.exists()
+    services.mark_attendance_final(event_id=event.pk)
+    questions = list(event.evaluation_questions.all())
+    assert len(questions) == 5
+    services.submit_evaluation(
+        token=token_of(pat),
+        answers={q.pk: 5 if q.kind == "rating" else "Yes" for q in questions},
+    )
+    assert Certificate.objects.get().registration_id == pat.pk
+
+
+def test_someone_who_attends_after_final_is_asked_for_the_evaluation(clock):
+    """Final before the code window closes: who enters the code (or is
+    ticked) afterwards is asked for the evaluation too, once."""
+    event, (pat, sam) = past_webinar_with_attendees(clock, ["Pat Reader", "Sam Lee"])
+    services.mark_attended(registration_id=sam.pk, attended=False)
+    services.mark_attendance_final(event_id=event.pk)
+    clock.advance(hours=10)
+    services.enter_attendance_code(token=token_of(sam), code=event.attendance_code)
+    services.close_attendance()
+    services.mark_attended(registration_id=sam.pk)  # ticked again: no repeat
+    asked = OutboundEmail.objects.filter(kind=Kind.EVALUATION)
+    assert sorted(asked.values_list("registration_id", flat=True)) == sorted(
+        [pat.pk, sam.pk]
+    )

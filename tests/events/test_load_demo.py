@@ -314,7 +314,8 @@ def test_bad_today_is_a_clear_error():
 
 
 def test_staff_groups_hold_exactly_their_permissions():
-    """Editors edit the catalog; roster viewers only read events and rosters."""
+    """Editors edit the catalog, and an event's own questions and evaluation
+    on its page; roster viewers only read events, rosters and certificates."""
     ensure_staff_groups()
     ensure_staff_groups()  # idempotent
     editors = Group.objects.get(name=EVENT_EDITORS)
@@ -330,8 +331,16 @@ def test_staff_groups_hold_exactly_their_permissions():
         for action in ("add", "change", "delete", "view"):
             assert f"events.{action}_{model}" in perms(editors)
     assert "events.change_eventpresenter" in perms(editors)
-    assert not any(p.startswith("registrations.") for p in perms(editors))
-    assert perms(viewers) == {"events.view_event", "registrations.view_registration"}
+    assert {p for p in perms(editors) if p.startswith("registrations.")} == {
+        f"registrations.{action}_{model}"
+        for model in ("question", "evaluationquestion")
+        for action in ("add", "change", "delete", "view")
+    }
+    assert perms(viewers) == {
+        "events.view_event",
+        "registrations.view_registration",
+        "registrations.view_certificate",
+    }
 
 
 def test_the_command_makes_the_seed_seat_lines_true(capsys, monkeypatch, client):

@@ -275,6 +275,8 @@ def test_someone_elses_certificate_is_not_found(clock, commit):
         ).status_code
         == 404
     )
+    # Not a code at all (a NUL byte, which PostgreSQL refuses): 404 too.
+    assert client.get("/my/certificates/%00.pdf").status_code == 404
     Certificate.objects.filter(registration=_pat).update(pdf_made_at=None)
     response = client.get(certificate_pdf_url(certificate_of(_pat)))
     assert response.status_code == 404

@@ -50,8 +50,9 @@ def offered_actions(client) -> set[str]:
 
 def test_the_managers_group_holds_exactly_what_its_actions_need():
     """Registration managers read events and rosters, change registrations
-    (the actions check that) and read and resend the outbox; nothing else,
-    and nothing of the catalog's editing."""
+    (the actions check that), read and resend the outbox, and read and
+    withdraw certificates; nothing else, and nothing of the catalog's
+    editing."""
     ensure_staff_groups()
     managers = Group.objects.get(name=REGISTRATION_MANAGERS)
     perms = {
@@ -64,7 +65,26 @@ def test_the_managers_group_holds_exactly_what_its_actions_need():
         "registrations.change_registration",
         "registrations.view_outboundemail",
         "registrations.change_outboundemail",
+        "registrations.view_certificate",
+        "registrations.change_certificate",
     }
+
+
+def test_event_editors_edit_the_questions_and_evaluation_on_the_event_page(
+    client, django_user_model
+):
+    """An event editor sees the event's registration questions and its
+    evaluation on the event's page, inline, and may change them."""
+    ensure_staff_groups()
+    editor = django_user_model.objects.create_user(
+        "editor", password="x", is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name=EVENT_EDITORS))
+    client.force_login(editor)
+    event = make_event()
+    page = client.get(reverse("admin:events_event_change", args=[event.pk])).text
+    assert 'id="questions-group"' in page
+    assert 'id="evaluation_questions-group"' in page
 
 
 def test_the_demo_staff_login_is_in_every_group_the_team_needs(demo_staff):

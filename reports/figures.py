@@ -1,0 +1,511 @@
+"""The report figures (PRODUCT.md §12), each computed by the database.
+
+Every function here runs a fixed number of queries, whatever the number of
+events and registrations: counts are conditional aggregates grouped by
+month, library, category or event, never rows looped in Python.
+
+Two traps this module avoids:
+
+- An event's seats must be summed once per event. Summed across a join with
+  its registrations they would be counted once per registration, so seats
+  always come from a query of their own on events (or the event-category
+  table), never from the registrations query.
+- An event in two categories appears twice in a join with its categories.
+  The category filter is an ``Exists``, which joins nothing, so totals count
+  each registration once; only the per-category breakdown joins the
+  categories, where a registration rightly counts in each of its event's
+  categories (so those rows may add up to more than the total).
+"""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from events.models import Event
+from registrations.models import (
+    Certificate,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    Registration,
+)
+
+Status = Registration.Status
+
+
+def site_time_zone() -> zoneinfo.ZoneInfo:
+    """Date ranges, months and years are read on the consortium's own clock
+    (the site's TIME_ZONE), not each event's: a report of "March" holds the
+    events that start in March in the consortium's office."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Which events and registrations a report counts.
+
+    ``start`` and ``end`` are days, both included, in the site's TIME_ZONE:
+    an event counts when its start falls within them. Cancelled events are
+    left out (nobody was trained at them). ``library_id`` narrows the
+    registrations (a registration's member library), not the events, so
+    seats stay the events' whole capacity.
+    """
+
+    start: date
+    end: date
+    category_id: int | None = None
+    format: str = ""
+    library_id: int | None = None
+
+    @property
+    def start_moment(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=site_time_zone())
+
+    @property
+    def end_moment(self) -> datetime:
+        """The first moment after the range (exclusive)."""
+        day_after = self.end + timedelta(days=1)
+        return datetime.combine(day_after, time.min, tzinfo=site_time_zone())
+
+    def months(self) -> list[date]:
+        """The first day of every month the range touches, in order."""
+        months, month = [], self.start.replace(day=1)
+        while month <= self.end:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return months
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One row of a report: the totals, a month, a library, a category or
+    an event."""
+
+    label: str
+    registrations: int = 0
+    confirmed: int = 0
+    attended: int = 0
+    # Confirmed registrations at events that have ended, and those of them
+    # not marked attended: the no-show rate's denominator and numerator.
+    confirmed_ended: int = 0
+    no_shows: int = 0
+    # Seats of the events with a capacity, and the confirmed registrations
+    # at those events: the fill rate. None when no event had a capacity.
+    seats: int | None = None
+    seats_taken: int = 0
+    left_waiting: int = 0
+    turned_away: int = 0
+    awaiting_approval: int = 0
+    events: int = 0
+    # What the row is of: a month's first day, a library's, category's or
+    # event's pk (None for "No member library"), and an event's start.
+    key: object = None
+    start: datetime | None = None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Confirmed but not attended, of those confirmed, at events that
+        have ended; None when there were none."""
+        if not self.confirmed_ended:
+            return None
+        return self.no_shows / self.confirmed_ended
+
+    @property
+    def fill_rate(self) -> float | None:
+        """Seats taken (confirmed) of the seats offered, at events with a
+        capacity; None without one."""
+        if not self.seats:
+            return None
+        return self.seats_taken / self.seats
+
+
+REGISTRATION_COUNTS = (
+    "registrations",
+    "confirmed",
+    "attended",
+    "confirmed_ended",
+    "no_shows",
+    "seats_taken",
+    "left_waiting",
+    "turned_away",
+    "awaiting_approval",
+)
+
+
+def _event_q(filters: ReportFilters, *, prefix: str, outer: str) -> Q:
+    """The events the filters choose, as seen from a query of events
+    (``prefix=""``, ``outer="pk"``) or of registrations (``"event__"``,
+    ``"event_id"``)."""
+    q = Q(**{f"{prefix}start__gte": filters.start_moment}) & Q(
+        **{f"{prefix}start__lt": filters.end_moment}
+    )
+    q &= ~Q(**{f"{prefix}status": Event.Status.CANCELLED})
+    if filters.format:
+        q &= Q(**{f"{prefix}format": filters.format})
+    if filters.category_id is not None:
+        # Exists, not a join: an event in two categories stays one row.
+        q &= Q(
+            Exists(
+                Event.categories.through.objects.filter(
+                    event_id=OuterRef(outer), category_id=filters.category_id
+                )
+            )
+        )
+    return q
+
+
+def _registrations(filters: ReportFilters):
+    registrations = Registration.objects.filter(
+        _event_q(filters, prefix="event__", outer="event_id")
+    )
+    if filters.library_id is not None:
+        registrations = registrations.filter(library_id=filters.library_id)
+    return registrations
+
+
+def _events(filters: ReportFilters):
+    return Event.objects.filter(_event_q(filters, prefix="", outer="pk"))
+
+
+def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
+    """The conditional counts of REGISTRATION_COUNTS (named ``n_<count>``,
+    as an annotation may not take a field's name, "attended"), from registrations
+    (``prefix=""``, ``event_prefix="event__"``) or from events through their
+    registrations (``"registrations__"``, ``""``); ``base`` narrows them all
+    (the library filter)."""
+
+    def status(value):
+        return Q(**{f"{prefix}status": value})
+
+    ended = Q(**{f"{event_prefix}end__lte": now})
+    with_seats = Q(**{f"{event_prefix}capacity__isnull": False})
+    attended = Q(**{f"{prefix}attended": True})
+    confirmed = status(Status.CONFIRMED)
+    conditions = {
+        "registrations": Q(),
+        "confirmed": confirmed,
+        "attended": attended,
+        "confirmed_ended": confirmed & ended,
+        "no_shows": confirmed & ended & ~attended,
+        "seats_taken": confirmed & with_seats,
+        # Still on the waiting list when the event ended: never given a seat.
+        "left_waiting": status(Status.WAITLISTED) & ended,
+        # Declined by staff (members-only events, approval). Someone refused
+        # because the event was full, without a waiting list, is not
+        # stored at all, so it can't be counted here.
+        "turned_away": status(Status.DECLINED),
+        "awaiting_approval": status(Status.AWAITING_APPROVAL),
+    }
+    counted = f"{prefix}pk"
+    return {
+        f"n_{name}": Count(counted, filter=(base & condition) or None)
+        for name, condition in conditions.items()
+    }
+
+
+def _registration_counts(now: datetime) -> dict:
+    return _counts(prefix="", event_prefix="event__", now=now, base=Q())
+
+
+def _figures(label: str, row: dict | None, *, key=None, **extra) -> Figures:
+    row = row or {}
+    counts = {name: row.get(f"n_{name}") or 0 for name in REGISTRATION_COUNTS}
+    return Figures(label=label, key=key, **counts, **extra)
+
+
+def _seats(row: dict | None) -> dict:
+    row = row or {}
+    return {"seats": row.get("seats"), "events": row.get("events") or 0}
+
+
+SEATS = {"seats": Sum("capacity"), "events": Count("pk")}
+
+
+def totals(filters: ReportFilters, *, now: datetime | None = None) -> Figures:
+    """The whole range's figures (two queries)."""
+    now = now or timezone.now()
+    counts = _registrations(filters).aggregate(**_registration_counts(now))
+    seats = _events(filters).aggregate(**SEATS)
+    return _figures("", counts, **_seats(seats))
+
+
+def _month_key(value) -> date:
+    """TruncMonth gives a datetime (in the site's zone) or a date."""
+    return date(value.year, value.month, 1)
+
+
+def by_month(filters: ReportFilters, *, now: datetime | None = None) -> list[Figures]:
+    """One row per month of the range, months without events included, so
+    a chart's gaps show (two queries)."""
+    now = now or timezone.now()
+    tz = site_time_zone()
+    counted = {
+        _month_key(row["month"]): row
+        for row in _registrations(filters)
+        .values(month=TruncMonth("event__start", tzinfo=tz))
+        .annotate(**_registration_counts(now))
+        .order_by("month")
+    }
+    seats = {
+        _month_key(row["month"]): row
+        for row in _events(filters)
+        .values(month=TruncMonth("start", tzinfo=tz))
+        .annotate(**SEATS)
+        .order_by("month")
+    }
+    return [
+        _figures("", counted.get(month), key=month, **_seats(seats.get(month)))
+        for month in filters.months()
+    ]
+
+
+def _named_rows(rows, *, id_field: str, name_field: str, none_label: str):
+    """Rows by name, the row without one ("No member library") last."""
+    named = sorted(
+        (row for row in rows if row[id_field] is not None),
+        key=lambda row: (row[name_field].casefold(), row[id_field]),
+    )
+    unnamed = [row for row in rows if row[id_field] is None]
+    return [(row[name_field], row[id_field], row) for row in named] + [
+        (none_label, None, row) for row in unnamed
+    ]
+
+
+def by_library(
+    filters: ReportFilters, *, none_label: str = "", now: datetime | None = None
+) -> list[Figures]:
+    """One row per member library with registrations in the range, and one
+    for the registrations with no member library (one query). Seats belong
+    to events, not libraries, so there is no fill rate here."""
+    now = now or timezone.now()
+    rows = list(
+        _registrations(filters)
+        .values("library_id", "library__name")
+        .annotate(**_registration_counts(now))
+        .order_by()
+    )
+    return [
+        _figures(label, row, key=key)
+        for label, key, row in _named_rows(
+            rows,
+            id_field="library_id",
+            name_field="library__name",
+            none_label=none_label,
+        )
+    ]
+
+
+def by_category(
+    filters: ReportFilters, *, none_label: str = "", now: datetime | None = None
+) -> list[Figures]:
+    """One row per category of the range's events, and one for events
+    without a category (two queries). A registration counts in each of its
+    event's categories, so the rows may add up to more than the totals."""
+    now = now or timezone.now()
+    counted = {
+        row["category_id"]: row
+        for row in _registrations(filters)
+        .values(category_id=F("event__categories__pk"))
+        .annotate(**_registration_counts(now))
+        .order_by()
+    }
+    # Every category of the range's events, those without a registration
+    # too; each (event, category) pair is one row, so seats add up once.
+    seats = list(
+        _events(filters)
+        .values(category_id=F("categories__pk"), category_name=F("categories__name"))
+        .annotate(**SEATS)
+        .order_by()
+    )
+    return [
+        _figures(label, counted.get(key), key=key, **_seats(row))
+        for label, key, row in _named_rows(
+            seats,
+            id_field="category_id",
+            name_field="category_name",
+            none_label=none_label,
+        )
+    ]
+
+
+def by_event(filters: ReportFilters, *, now: datetime | None = None) -> list[Figures]:
+    """One row per event in the range, by start (one query: only the
+    registrations are joined, so each event's own capacity is read once)."""
+    now = now or timezone.now()
+    base = Q()
+    if filters.library_id is not None:
+        base = Q(registrations__library_id=filters.library_id)
+    rows = (
+        _events(filters)
+        .annotate(
+            **_counts(prefix="registrations__", event_prefix="", now=now, base=base)
+        )
+        .values(
+            "pk", "title", "start", "capacity", *(f"n_{n}" for n in REGISTRATION_COUNTS)
+        )
+        .order_by("start", "pk")
+    )
+    return [
+        _figures(
+            row["title"],
+            row,
+            key=row["pk"],
+            start=row["start"],
+            seats=row["capacity"],
+            events=1,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class RatingAverage:
+    label: str
+    average: float | None
+    answers: int
+    key: object = None
+
+
+def _rating_answers(filters: ReportFilters):
+    """Rating answers to the range's events. Evaluations are anonymous
+    (they name only their event), so the library filter can't apply."""
+    return EvaluationAnswer.objects.filter(
+        _event_q(filters, prefix="response__event__", outer="response__event_id"),
+        question__kind=EvaluationQuestion.Kind.RATING,
+        rating__isnull=False,
+    )
+
+
+def evaluation_by_question(filters: ReportFilters) -> list[RatingAverage]:
+    """The average rating and number of answers per question, questions
+    of the same wording taken together across events (one query)."""
+    rows = (
+        _rating_answers(filters)
+        .values("question__label")
+        .annotate(average=Avg("rating"), answers=Count("pk"))
+        .order_by("question__label")
+    )
+    return [
+        RatingAverage(row["question__label"], row["average"], row["answers"])
+        for row in rows
+    ]
+
+
+def evaluation_by_event(filters: ReportFilters) -> list[RatingAverage]:
+    """Each evaluated event's average over all its rating answers (one
+    query)."""
+    rows = (
+        _rating_answers(filters)
+        .values(
+            "response__event_id", "response__event__title", "response__event__start"
+        )
+        .annotate(average=Avg("rating"), answers=Count("pk"))
+        .order_by("response__event__start", "response__event_id")
+    )
+    return [
+        RatingAverage(
+            row["response__event__title"],
+            row["average"],
+            row["answers"],
+            key=row["response__event_id"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TrainedRow:
+    """People trained: distinct attendees and their attendances; for the
+    whole year, also the certificates issued and their CE hours."""
+
+    label: str
+    people: int = 0
+    attendances: int = 0
+    # None on a library's row: see ``annual_report``.
+    certificates: int | None = None
+    ce_hours: Decimal | None = None
+    key: object = None
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    year: int
+    total: TrainedRow
+    libraries: list[TrainedRow]
+
+
+def _year_q(year: int, *, prefix: str) -> Q:
+    tz = site_time_zone()
+    return (
+        Q(**{f"{prefix}start__gte": datetime(year, 1, 1, tzinfo=tz)})
+        & Q(**{f"{prefix}start__lt": datetime(year + 1, 1, 1, tzinfo=tz)})
+        & ~Q(**{f"{prefix}status": Event.Status.CANCELLED})
+    )
+
+
+def _trained(year: int):
+    return Registration.objects.filter(_year_q(year, prefix="event__"), attended=True)
+
+
+# People are told apart by ``attendee_key``, a one-way fingerprint of the
+# address that outlives the purge of the address itself. A row left without
+# one (never the case since migration 0011 filled them) is not a person.
+TRAINED = {
+    "people": Count("attendee_key", distinct=True, filter=~Q(attendee_key="")),
+    "attendances": Count("pk"),
+}
+
+
+def _trained_row(label: str, row: dict | None, key=None, **extra) -> TrainedRow:
+    row = row or {}
+    return TrainedRow(
+        label=label,
+        people=row.get("people") or 0,
+        attendances=row.get("attendances") or 0,
+        key=key,
+        **extra,
+    )
+
+
+def annual_report(year: int, *, none_label: str = "") -> AnnualReport:
+    """Unique library staff trained in a year (events starting in it, on
+    the site's clock, cancelled ones left out): different people who
+    attended at least one event, in all and by member library, where
+    someone counts once per library row and once in the total; and the
+    year's certificates with their CE hours (three queries).
+
+    CE hours are the year's only: the purge unlinks a certificate from its
+    registration (so a library and times no longer tie to a name), after
+    which a certificate has no library to be counted under."""
+    total = _trained(year).aggregate(**TRAINED)
+    rows = list(
+        _trained(year)
+        .values("library_id", "library__name")
+        .annotate(**TRAINED)
+        .order_by()
+    )
+    issued = Certificate.objects.valid().filter(_year_q(year, prefix="event__"))
+    certificates = issued.aggregate(count=Count("pk"), hours=Sum("hours"))
+    return AnnualReport(
+        year=year,
+        total=_trained_row(
+            "",
+            total,
+            certificates=certificates["count"],
+            ce_hours=certificates["hours"] or Decimal(0),
+        ),
+        libraries=[
+            _trained_row(label, row, key)
+            for label, key, row in _named_rows(
+                rows,
+                id_field="library_id",
+                name_field="library__name",
+                none_label=none_label,
+            )
+        ],
+    )

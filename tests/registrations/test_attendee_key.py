@@ -1,0 +1,36 @@
+"""The attendee key: one fingerprint per address, the same across events,
+and kept through the purge and later saves of a purged row."""
+
+from datetime import timedelta
+
+import pytest
+
+from registrations import services
+from registrations.models import Registration, attendee_key
+from tests.builders import make_event
+from tests.registrations.conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_same_address_has_the_same_key_on_every_event():
+    first = register(make_event(), "Pat.Reader@Springfield.example").registration
+    second = register(make_event(), "pat.reader@springfield.example").registration
+    other = register(make_event(), "sam@springfield.example").registration
+    assert first.attendee_key == second.attendee_key
+    assert first.attendee_key == attendee_key("pat.reader@springfield.example")
+    assert other.attendee_key != first.attendee_key
+    assert "pat" not in first.attendee_key
+
+
+def test_a_purged_registration_keeps_its_key_when_saved_again(clock):
+    event = make_event(start=clock.now + timedelta(days=1))
+    registration = register(event, "pat@springfield.example").registration
+    key = registration.attendee_key
+    clock.advance(days=100)
+    services.purge_personal_data()
+    purged = Registration.objects.get(pk=registration.pk)
+    assert purged.email.startswith("purged-")
+    assert purged.attendee_key == key
+    purged.save()
+    assert Registration.objects.get(pk=registration.pk).attendee_key == key
