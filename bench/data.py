@@ -371,6 +371,7 @@ def _events(rng, size: Size, now, organizers, series):
         )[0]
         capacity = rng.choice([None, 10, 15, 20, 20, 25, 30, 50, 100])
         description = _description(rng, topic)
+        end = start + timedelta(minutes=rng.choice([60, 60, 90, 120]))
         yield Event(
             title=title.title(),
             slug=f"{slugify(title)[:150]}-{i}",
@@ -381,7 +382,9 @@ def _events(rng, size: Size, now, organizers, series):
             series=rng.choice(series) if rng.random() < 0.2 else None,
             organizer=rng.choice(organizers),
             start=start,
-            end=start + timedelta(minutes=rng.choice([60, 60, 90, 120])),
+            end=end,
+            # Staff took attendance at nearly every event that has ended.
+            attendance_final_at=end if end < now and rng.random() < 0.95 else None,
             time_zone=zones[i],
             format=fmt,
             location="" if fmt == Event.Format.ONLINE else "12 Main St, Springfield",

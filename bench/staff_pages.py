@@ -45,6 +45,8 @@ def measure(*, now, reps: int, seconds: float) -> list[dict]:
             client.get(path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
+        # Read now: the list lives on the connection, reset by the next request.
+        query_count = len(queries)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
         times = []
@@ -57,7 +59,7 @@ def measure(*, now, reps: int, seconds: float) -> list[dict]:
             {
                 "name": name,
                 "path": path,
-                "queries": len(queries),
+                "queries": query_count,
                 "reps": len(times),
                 "median_ms": round(statistics.median(times) * 1000, 1),
                 "max_ms": round(max(times) * 1000, 1),

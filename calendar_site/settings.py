@@ -413,6 +413,11 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 # Attendees' certificate records (name, email, event, hours, code) are kept
 # this long after the event, so certificates can be verified and re-issued.
 CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", "1095"))
+# The secret of the one-way fingerprint that lets the annual report count
+# different people after their addresses are erased. Set it once and never
+# change it (unset, the SECRET_KEY serves, and rotating that key would count
+# everyone trained before and after it twice).
+ATTENDEE_KEY_SECRET = os.environ.get("ATTENDEE_KEY_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -23,8 +23,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from events.models import Event
@@ -183,6 +183,10 @@ def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
         return Q(**{f"{prefix}status": value})
 
     ended = Q(**{f"{event_prefix}end__lte": now})
+    # Only where attendance was taken (made final) does "not marked
+    # attended" mean a no-show: an event whose roster nobody took would
+    # count everyone.
+    taken = ended & Q(**{f"{event_prefix}attendance_final_at__isnull": False})
     with_seats = Q(**{f"{event_prefix}capacity__isnull": False})
     attended = Q(**{f"{prefix}attended": True})
     confirmed = status(Status.CONFIRMED)
@@ -190,8 +194,8 @@ def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
         "registrations": Q(),
         "confirmed": confirmed,
         "attended": attended,
-        "confirmed_ended": confirmed & ended,
-        "no_shows": confirmed & ended & ~attended,
+        "confirmed_ended": confirmed & taken,
+        "no_shows": confirmed & taken & ~attended,
         "seats_taken": confirmed & with_seats,
         # Still on the waiting list when the event ended: never given a seat.
         "left_waiting": status(Status.WAITLISTED) & ended,
@@ -333,8 +337,15 @@ def by_category(
     ]
 
 
-def by_event(filters: ReportFilters, *, now: datetime | None = None) -> list[Figures]:
-    """One row per event in the range, by start (one query: only the
+def by_event(
+    filters: ReportFilters,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+    fullest: bool = False,
+) -> list[Figures]:
+    """One row per event in the range, by start, or the fullest first (of
+    those with a capacity); at most ``limit`` (one query: only the
     registrations are joined, so each event's own capacity is read once)."""
     now = now or timezone.now()
     base = Q()
@@ -350,6 +361,14 @@ def by_event(filters: ReportFilters, *, now: datetime | None = None) -> list[Fig
         )
         .order_by("start", "pk")
     )
+    if fullest:
+        rows = (
+            rows.filter(capacity__gt=0)
+            .alias(fill=Cast("n_seats_taken", FloatField()) / F("capacity"))
+            .order_by("-fill", "start", "pk")
+        )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         _figures(
             row["title"],
@@ -396,9 +415,11 @@ def evaluation_by_question(filters: ReportFilters) -> list[RatingAverage]:
     ]
 
 
-def evaluation_by_event(filters: ReportFilters) -> list[RatingAverage]:
-    """Each evaluated event's average over all its rating answers (one
-    query)."""
+def evaluation_by_event(
+    filters: ReportFilters, *, limit: int | None = None
+) -> list[RatingAverage]:
+    """Each evaluated event's average over all its rating answers, at most
+    ``limit`` of them (one query)."""
     rows = (
         _rating_answers(filters)
         .values(
@@ -407,6 +428,8 @@ def evaluation_by_event(filters: ReportFilters) -> list[RatingAverage]:
         .annotate(average=Avg("rating"), answers=Count("pk"))
         .order_by("response__event__start", "response__event_id")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         RatingAverage(
             row["response__event__title"],
@@ -426,6 +449,8 @@ class TrainedRow:
     label: str
     people: int = 0
     attendances: int = 0
+    # Attendances without a fingerprint (purged before they were kept).
+    unidentified: int = 0
     # None on a library's row: see ``annual_report``.
     certificates: int | None = None
     ce_hours: Decimal | None = None
@@ -453,11 +478,13 @@ def _trained(year: int):
 
 
 # People are told apart by ``attendee_key``, a one-way fingerprint of the
-# address that outlives the purge of the address itself. A row left without
-# one (never the case since migration 0011 filled them) is not a person.
+# address that outlives the purge of the address itself. Registrations
+# purged before fingerprints were kept (migration 0011) have none: they
+# count as attendances, not as people, and the page says how many.
 TRAINED = {
     "people": Count("attendee_key", distinct=True, filter=~Q(attendee_key="")),
     "attendances": Count("pk"),
+    "unidentified": Count("pk", filter=Q(attendee_key="")),
 }
 
 
@@ -467,6 +494,7 @@ def _trained_row(label: str, row: dict | None, key=None, **extra) -> TrainedRow:
         label=label,
         people=row.get("people") or 0,
         attendances=row.get("attendances") or 0,
+        unidentified=row.get("unidentified") or 0,
         key=key,
         **extra,
     )

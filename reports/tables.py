@@ -71,6 +71,13 @@ class Table:
     chart_unit: str = ""
     # The bars, when not one per row (the fullest events of hundreds).
     chart_items: list | None = None
+    # On the page, at most this many rows (a decade has 10,000 events);
+    # the CSV has them all.
+    shown_at_most: int | None = None
+
+    @property
+    def cut_short(self) -> bool:
+        return self.shown_at_most is not None and len(self.items) >= self.shown_at_most
 
     @property
     def headers(self) -> list[str]:
@@ -184,9 +191,15 @@ def category_table(rows: list[Figures]) -> Table:
 
 
 FULLEST_EVENTS = 20
+# The most rows of one event per row a page shows; the CSV has them all.
+PAGE_ROWS = 100
 
 
-def event_table(rows: list[Figures]) -> Table:
+def event_table(
+    rows: list[Figures],
+    fullest: list[Figures] | None = None,
+    shown_at_most: int | None = None,
+) -> Table:
     return Table(
         name="event",
         caption=_("By event"),
@@ -209,10 +222,15 @@ def event_table(rows: list[Figures]) -> Table:
         chart_unit="%",
         # Hundreds of bars would be unreadable; events without a capacity
         # have no fill rate to draw.
-        chart_items=sorted(
-            (f for f in rows if f.fill_rate is not None),
-            key=lambda f: -f.fill_rate,
-        )[:FULLEST_EVENTS],
+        chart_items=(
+            fullest
+            if fullest is not None
+            else sorted(
+                (f for f in rows if f.fill_rate is not None),
+                key=lambda f: -f.fill_rate,
+            )[:FULLEST_EVENTS]
+        ),
+        shown_at_most=shown_at_most,
     )
 
 
@@ -231,7 +249,9 @@ def evaluation_table(rows: list[RatingAverage]) -> Table:
     )
 
 
-def evaluation_event_table(rows: list[RatingAverage]) -> Table:
+def evaluation_event_table(
+    rows: list[RatingAverage], shown_at_most: int | None = None
+) -> Table:
     return Table(
         name="evaluation_event",
         caption=_("Evaluation averages by event"),
@@ -241,6 +261,7 @@ def evaluation_event_table(rows: list[RatingAverage]) -> Table:
             Column(_("Answers"), lambda r: r.answers),
         ],
         items=rows,
+        shown_at_most=shown_at_most,
     )
 
 
@@ -291,11 +312,27 @@ TABLE_BUILDERS = {
 }
 
 
+# The page's own builders where it shows less than the CSV: the first
+# PAGE_ROWS events, and the fullest ones for the chart, each limited in the
+# database, so a decade's report costs what a year's does.
+PAGE_BUILDERS = {
+    **TABLE_BUILDERS,
+    "event": lambda f: event_table(
+        figures.by_event(f, limit=PAGE_ROWS),
+        fullest=figures.by_event(f, limit=FULLEST_EVENTS, fullest=True),
+        shown_at_most=PAGE_ROWS,
+    ),
+    "evaluation_event": lambda f: evaluation_event_table(
+        figures.evaluation_by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
+    ),
+}
+
+
 def report_tables(filters: ReportFilters) -> dict[str, Table]:
     """Every table of the reports page, by name: a fixed number of queries
-    (two each for the totals, the months and the categories, one for each
-    other table)."""
-    return {name: build(filters) for name, build in TABLE_BUILDERS.items()}
+    (two each for the totals, the months, the categories and the events,
+    one for each other table)."""
+    return {name: build(filters) for name, build in PAGE_BUILDERS.items()}
 
 
 def chart_summary(table: Table, points: list[tuple[str, float]]) -> str:

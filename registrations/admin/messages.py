@@ -8,6 +8,7 @@ message changed after its preview is previewed again, never sent unseen.
 """
 
 import hashlib
+import uuid
 
 from django import forms
 from django.contrib import messages
@@ -47,10 +48,10 @@ def previewed_fields(event: Event, audience: str, subject: str, body: str) -> di
 
 
 def preview_signature(event: Event, audience: str, subject: str, body: str) -> str:
-    """What a preview showed, signed: the send must match it exactly."""
-    return signing.dumps(
-        previewed_fields(event, audience, subject, body), salt=PREVIEW_SALT
-    )
+    """What a preview showed and an id of its own, signed: "Send" sends
+    exactly this, and only once (``services.send_message``)."""
+    fields = previewed_fields(event, audience, subject, body)
+    return signing.dumps({**fields, "preview": uuid.uuid4().hex}, salt=PREVIEW_SALT)
 
 
 class MessageForm(forms.Form):
@@ -116,19 +117,24 @@ class MessageForm(forms.Form):
         )
 
     def signature(self) -> str:
-        return signing.dumps(self._previewed_fields(), salt=PREVIEW_SALT)
+        data = self.cleaned_data
+        return preview_signature(
+            self.event, data["audience"], data["subject"], data["body"]
+        )
 
-    def matches_preview(self) -> bool:
-        """Whether the fields are exactly what the signed preview showed."""
+    def previewed_id(self) -> str:
+        """The id of the signed preview if the fields are exactly what it
+        showed, else "" (changed, expired, or never previewed)."""
         try:
             previewed = signing.loads(
                 self.cleaned_data["previewed"],
                 salt=PREVIEW_SALT,
                 max_age=PREVIEW_MAX_AGE,
             )
-        except signing.BadSignature:  # changed, expired, or never previewed
-            return False
-        return previewed == self._previewed_fields()
+        except signing.BadSignature:
+            return ""
+        preview_id = previewed.pop("preview", "")
+        return preview_id if previewed == self._previewed_fields() else ""
 
 
 def render_preview(event: Event, data: dict):
@@ -193,8 +199,9 @@ class MessagePages:
         preview = None
         if form.is_valid():
             sending = "send" in request.POST
-            if sending and form.matches_preview():
-                if self._send(request, event, form):
+            preview_id = form.previewed_id() if sending else ""
+            if preview_id:
+                if self._send(request, event, form, preview_id):
                     return HttpResponseRedirect(
                         reverse("admin:events_event_change", args=[event.pk])
                     )
@@ -229,7 +236,7 @@ class MessagePages:
             request, "registrations/admin/email_registrants.html", context
         )
 
-    def _send(self, request, event: Event, form: MessageForm) -> bool:
+    def _send(self, request, event: Event, form: MessageForm, preview_id: str) -> bool:
         data = form.cleaned_data
         try:
             message = services.send_message(
@@ -238,6 +245,7 @@ class MessagePages:
                 subject=data["subject"],
                 body=data["body"],
                 by=request.user,
+                preview_id=preview_id,
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)

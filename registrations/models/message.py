@@ -52,6 +52,15 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    preview_id = models.CharField(
+        _("preview"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The preview it was sent from: each is sent at most once."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

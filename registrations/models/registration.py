@@ -40,7 +40,12 @@ def attendee_key(email_normalized: str) -> str:
     some days after the event), so the annual report can count how many
     different people the consortium trained. It cannot be turned back
     into the address."""
-    return salted_hmac(ATTENDEE_SALT, email_normalized, algorithm="sha256").hexdigest()
+    # Its own secret if the site sets one: the SECRET_KEY may be rotated,
+    # and a fingerprint that changed with it would count one person twice.
+    secret = settings.ATTENDEE_KEY_SECRET or None
+    return salted_hmac(
+        ATTENDEE_SALT, email_normalized, secret=secret, algorithm="sha256"
+    ).hexdigest()
 
 
 def link_token(link_secret: str) -> str:

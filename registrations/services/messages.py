@@ -90,12 +90,15 @@ def send_message(
     subject: str,
     body: str,
     by: AbstractBaseUser | None,
+    preview_id: str = "",
 ) -> Message:
     """Email ``subject`` and ``body`` to the event's registrants in
     ``audience`` (confirmed, waitlisted, or attended), one outbox row each,
     sent after the commit. Refused when the message is empty or too long,
-    or when there is nobody to write to. Returns the message, with the
-    number of people it was queued to."""
+    or when there is nobody to write to, or when the preview it was sent
+    from (``preview_id``) was sent already: a second click on "Send", or
+    the form sent again, never writes to everyone twice. Returns the
+    message, with the number of people it was queued to."""
     subject = " ".join(subject.split())
     body = clean_body(body)
     check_message(audience=audience, subject=subject, body=body)
@@ -108,10 +111,15 @@ def send_message(
             ) from None
         # Read under the lock: nobody registers, cancels or is promoted
         # between this list and the emails queued to it.
+        if preview_id and Message.objects.filter(preview_id=preview_id).exists():
+            raise RegistrationError(
+                _("This message was sent already."), code="already_sent"
+            )
         recipients = list(message_recipients(event, audience))
         if not recipients:
             raise RegistrationError(NOBODY[audience], code="no_recipients")
         message = Message.objects.create(
+            preview_id=preview_id or None,
             event=event,
             audience=audience,
             subject=subject,

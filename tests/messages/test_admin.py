@@ -167,6 +167,32 @@ def test_send_queues_it_records_it_and_goes_back_to_the_event(
     assert "Your message “Room change” is on its way to 2 people." in text_of(followed)
 
 
+def test_sending_the_same_preview_twice_sends_once(
+    staff, client, workshop, django_capture_on_commit_callbacks
+):
+    """A double click on "Send", or the form sent again from the browser's
+    history: the second is refused on the page and nobody is written to
+    twice."""
+    event, _people = workshop
+    signed = preview_signature(event, "waitlisted", "Room change", BODY)
+    data = {
+        "audience": "waitlisted",
+        "subject": "Room change",
+        "body": BODY,
+        "previewed": signed,
+        "send": "1",
+    }
+    url = reverse("admin:events_event_email_registrants", args=[event.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, data)
+        second = client.post(url, data)
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "This message was sent already." in text_of(second)
+    assert Message.objects.count() == 1
+    assert len(mail.outbox) == 2
+
+
 def test_the_page_lists_what_was_sent_before(staff, client, workshop):
     event, _people = workshop
     send_after_preview(client, event, audience="attended", subject="Thank you")

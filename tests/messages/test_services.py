@@ -61,11 +61,28 @@ def test_the_workshop_is_what_the_tests_assume(workshop):
         (Audience.ATTENDED, {"ada@example.org"}),
     ],
 )
-def test_reaches_exactly_the_chosen_group(workshop, audience, reached):
+def test_reaches_exactly_the_chosen_group(workshop, audience, reached, clock):
     """Confirmed: the seat holders; waiting: the waiting list; attended:
-    seat holders marked attended. Never Gus (cancelled) nor Cleo (erased);
-    one outbox row each, of kind "message", with the message's subject."""
+    seat holders marked attended. Never Gus (cancelled) nor Cleo (erased),
+    nor anyone of another event; one outbox row each, of kind "message",
+    with the message's subject."""
     event, _people = workshop
+    other = make_event(start=clock.now - timedelta(minutes=10), capacity=1)
+    Registration.objects.create(
+        event=other,
+        name="Olga Other",
+        email="olga@example.org",
+        status=Registration.Status.CONFIRMED,
+        attended=True,
+        token_hash="x" * 64,
+    )
+    Registration.objects.create(
+        event=other,
+        name="Walt Other",
+        email="walt@example.org",
+        status=Registration.Status.WAITLISTED,
+        token_hash="y" * 64,
+    )
     message = send(event, audience)
     assert queued_to(message) == reached
     assert message.recipient_count == len(reached)

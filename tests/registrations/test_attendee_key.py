@@ -34,3 +34,14 @@ def test_a_purged_registration_keeps_its_key_when_saved_again(clock):
     assert purged.attendee_key == key
     purged.save()
     assert Registration.objects.get(pk=registration.pk).attendee_key == key
+
+
+def test_a_key_of_its_own_survives_a_new_secret_key(settings):
+    """With ATTENDEE_KEY_SECRET set, rotating the SECRET_KEY changes no
+    fingerprint (one person must not count twice); without it, it would."""
+    settings.ATTENDEE_KEY_SECRET = "set-once-never-changed"
+    before = attendee_key("pat@springfield.example")
+    settings.SECRET_KEY = "a-rotated-secret-key-" + "x" * 40
+    assert attendee_key("pat@springfield.example") == before
+    settings.ATTENDEE_KEY_SECRET = ""
+    assert attendee_key("pat@springfield.example") != before

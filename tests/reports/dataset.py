@@ -152,6 +152,10 @@ def build_dataset() -> Dataset:
     )
     rate(cancelled, 1, questions=[cancelled_overall])
 
+    # Staff took attendance at every event that has ended by NOW.
+    for event in (both, late_march, april, cancelled, new_years_eve):
+        Event.objects.filter(pk=event.pk).update(attendance_final_at=event.end)
+
     for key, hours, revoked in (
         ("a1", "1.0", False),
         ("c2", "1.5", False),

@@ -355,8 +355,39 @@ def test_the_annual_report_takes_three_queries(data, django_assert_num_queries):
         figures.annual_report(2031)
 
 
-def test_the_whole_report_takes_ten_queries(data):
+def test_the_whole_report_takes_eleven_queries(data):
     grow(2)
     small = queries_for(lambda: tables.report_tables(YEAR))
     grow(20)
-    assert queries_for(lambda: tables.report_tables(YEAR)) == small == 10
+    assert queries_for(lambda: tables.report_tables(YEAR)) == small == 11
+
+
+def test_the_page_shows_the_first_events_and_the_fullest_in_the_chart(
+    data, monkeypatch
+):
+    """On the page, the event table stops at PAGE_ROWS (the database
+    stops there), and its chart is of the fullest events of the whole
+    range, as the CSV's table would draw it."""
+    everything = tables.TABLE_BUILDERS["event"](YEAR)
+    monkeypatch.setattr(tables, "PAGE_ROWS", 2)
+    page = tables.report_tables(YEAR)["event"]
+    assert [f.label for f in page.items] == [f.label for f in everything.items][:2]
+    assert page.cut_short and not everything.cut_short
+    assert [f.label for f in page.chart_items] == [
+        f.label for f in everything.chart_items
+    ]
+
+
+def test_an_event_whose_attendance_was_not_taken_adds_no_no_shows(data):
+    """Ended, but nobody took its attendance: its confirmed registrants are
+    not no-shows (they would all be), so the rate stays as it was."""
+    before = figures.totals(YEAR, now=NOW)
+    untaken = make_event("Untaken", start=eastern(2031, 5, 5), capacity=10)
+    add(untaken, "pat@spring.example", library=data.springfield)
+    add(untaken, "lee@spring.example", library=data.springfield)
+    after = figures.totals(YEAR, now=NOW)
+    assert after.confirmed == before.confirmed + 2
+    assert (after.no_shows, after.confirmed_ended) == (
+        before.no_shows,
+        before.confirmed_ended,
+    )

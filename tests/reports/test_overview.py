@@ -198,6 +198,12 @@ def test_failing_emails_are_counted(now):
     overview = staff_overview()
     assert overview.failing_emails == 2
     assert overview.needs_attention
+    # Past helping: one failed weeks ago, one whose registrant was purged.
+    OutboundEmail.objects.filter(pk=emails[0]).update(
+        created_at=now.now - timedelta(days=15)
+    )
+    Registration.objects.filter(emails__pk=emails[1]).update(purged_at=now.now)
+    assert staff_overview().failing_emails == 0
 
 
 def test_past_events_without_attendance(now):
@@ -216,8 +222,11 @@ def test_past_events_without_attendance(now):
     Registration.objects.filter(
         event=marked, email_normalized__startswith="person1"
     ).update(attended=True)
-    for event in (unmarked, marked, empty):
+    taken = days_ahead(now, 1, title="Taken, nobody came")
+    register(taken, 1)
+    for event in (unmarked, marked, empty, taken):
         move_to_past(event, now, days=2)
+    Event.objects.filter(pk=taken.pk).update(attendance_final_at=now.now)
     move_to_past(long_ago, now, days=61)
     items = staff_overview().without_attendance.items
     assert titles(items) == ["Unmarked"]

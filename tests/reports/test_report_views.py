@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from events.groups import REGISTRATION_MANAGERS, ROSTER_VIEWERS, ensure_staff_groups
+from registrations.models import Registration
 from tests import dom
 
 from .dataset import NOW, add, build_dataset
@@ -332,6 +333,17 @@ def test_the_annual_report(viewer, data):
     years = dom.find(page, "nav", class_="report-years")
     assert ANNUAL_2031 in dom.hrefs(years)
     assert reverse("reports:annual", kwargs={"year": 2030}) in dom.hrefs(years)
+    assert dom.find_all(page, "p", class_="report-warning") == []
+
+
+def test_attendances_purged_before_fingerprints_are_said(viewer, data):
+    """Registrations purged before fingerprints were kept have none: they
+    count as attendances, not people, and the page says how many."""
+    Registration.objects.filter(pk=data.registrations["c1"].pk).update(attendee_key="")
+    response = viewer.get(ANNUAL_2031)
+    text = dom.text_of(response)
+    assert "In 2031, 3 different people" in text
+    assert "1 attendance was erased before Almanac kept fingerprints" in text
 
 
 def test_the_annual_csv(viewer, data):
