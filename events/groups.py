@@ -56,7 +56,9 @@ STAFF_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
     # add a registrant, move one) check "change", which on a registration
     # allows nothing else but fixing a typo in a name: every seat change goes
     # through those actions. The outbox: read it, and resend failed emails.
-    # Certificates: read them, and withdraw one.
+    # Certificates: read them, and withdraw one. The member library
+    # directory: they decide who is a member (approval), so they keep it,
+    # domains (edited inline) included.
     REGISTRATION_MANAGERS: (
         ("events", "view_event"),
         ("registrations", "view_registration"),
@@ -65,6 +67,11 @@ STAFF_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
         ("registrations", "change_outboundemail"),
         ("registrations", "view_certificate"),
         ("registrations", "change_certificate"),
+        *(
+            ("members", f"{action}_{model}")
+            for model in ("memberlibrary", "librarydomain")
+            for action in _ALL
+        ),
     ),
 }
 

@@ -50,9 +50,9 @@ def offered_actions(client) -> set[str]:
 
 def test_the_managers_group_holds_exactly_what_its_actions_need():
     """Registration managers read events and rosters, change registrations
-    (the actions check that), read and resend the outbox, and read and
-    withdraw certificates; nothing else, and nothing of the catalog's
-    editing."""
+    (the actions check that), read and resend the outbox, read and
+    withdraw certificates, and keep the member library directory; nothing
+    else, and nothing of the catalog's editing."""
     ensure_staff_groups()
     managers = Group.objects.get(name=REGISTRATION_MANAGERS)
     perms = {
@@ -67,6 +67,11 @@ def test_the_managers_group_holds_exactly_what_its_actions_need():
         "registrations.change_outboundemail",
         "registrations.view_certificate",
         "registrations.change_certificate",
+        *(
+            f"members.{action}_{model}"
+            for model in ("memberlibrary", "librarydomain")
+            for action in ("add", "change", "delete", "view")
+        ),
     }
 
 
