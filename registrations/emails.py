@@ -22,15 +22,12 @@ What survives what:
   retried later.
 """
 
-import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -39,12 +36,12 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.templatetags.event_tags import event_when
 
+from .mail_parts import calendar_attachment, message_id
 from .models import (
     Certificate,
     Message,
@@ -136,33 +133,6 @@ def when_text(event: Event) -> str:
     filters, so an email never writes a time differently from the page."""
     when = event_when(event)
     return f"{when.long_date}, {when.time_range} {when.zone_label}"
-
-
-# The seat holder's .ics names no one, so every seat email about the same
-# version of an event carries the same bytes: built once per process, keyed
-# on everything it is made from. Any change to the event's row or its
-# categories is a new key, so a cached file is never stale, only unused.
-ICS_CACHE_SIZE = 256
-_ics_cache: dict[tuple, str] = {}
-_ics_cache_lock = threading.Lock()
-
-
-def calendar_attachment(event: Event) -> str:
-    from events.ical import event_ics
-
-    key = (
-        settings.SITE_URL,
-        tuple(getattr(event, field.attname) for field in Event._meta.concrete_fields),
-        tuple(event.categories.values_list("name", flat=True)),
-    )
-    ics = _ics_cache.get(key)
-    if ics is None:
-        ics = event_ics(event, include_join_url=True).decode("utf-8")
-        with _ics_cache_lock:
-            while len(_ics_cache) >= ICS_CACHE_SIZE:
-                del _ics_cache[next(iter(_ics_cache))]
-            _ics_cache[key] = ics
-    return ics
 
 
 def queue_email(
@@ -289,18 +259,6 @@ def enqueue_email(email_id: int, run_after: datetime | None = None) -> None:
     if run_after is not None:
         task = task.using(run_after=run_after)
     task.enqueue(email_id)
-
-
-def message_id(email: OutboundEmail) -> str:
-    """The row's own ``Message-ID``, the same on every attempt: a second
-    delivery (a worker killed after the server took the message) is then
-    recognisably the same message, and mail clients show it once. The hash
-    of the row's creation time tells apart rows of the same number in
-    another database (a restored backup, a staging copy)."""
-    created = email.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
-    digest = hashlib.sha256(f"{email.pk}.{created}".encode()).hexdigest()[:12]
-    host = punycode(urlsplit(settings.SITE_URL).hostname or "almanac.invalid")
-    return f"<almanac.outbound.{email.pk}.{digest}@{host}>"
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from registrations.models import format_hours
 
 from . import figures
-from .figures import Figures, RatingAverage, ReportFilters, TrainedRow
+from .annual import AnnualReport, TrainedRow
+from .figures import Figures, RatingAverage, ReportFilters
 
 # How a cell reads: a whole number, a share (0.125, shown as 12.5%), an
 # average rating, CE hours, or words.
@@ -265,7 +266,7 @@ def evaluation_event_table(
     )
 
 
-def annual_table(report: figures.AnnualReport) -> Table:
+def annual_table(report: AnnualReport) -> Table:
     total = TrainedRow(
         label=str(_("Everyone (each person once)")),
         people=report.total.people,

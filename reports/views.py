@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from registrations.roster import spreadsheet_safe
 
-from . import charts, figures, tables
+from . import annual, charts, figures, tables
 from .forms import EARLIEST, LATEST, ReportFilterForm, this_year
 
 PERMISSION = "registrations.view_registration"
@@ -131,7 +131,7 @@ def annual_index(request):
 @staff_with_reports
 def annual_report(request, year: int):
     """Unique library staff trained in ``year``, by member library."""
-    report = figures.annual_report(_known_year(year), none_label=_("No member library"))
+    report = annual.annual_report(_known_year(year), none_label=_("No member library"))
     context = _context(
         request,
         _("Annual report %(year)d") % {"year": year},
@@ -145,7 +145,7 @@ def annual_report(request, year: int):
 
 @staff_with_reports
 def annual_csv(request, year: int):
-    report = figures.annual_report(_known_year(year), none_label=_("No member library"))
+    report = annual.annual_report(_known_year(year), none_label=_("No member library"))
     return _csv_response(
         tables.annual_table(report), f"almanac-annual-report-{year}.csv"
     )

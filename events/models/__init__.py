@@ -5,11 +5,10 @@ which builds on this one; the per-event registration *settings* live here so
 an event is described in one place.
 """
 
+from .attendance import MAX_ATTENDANCE_CODE_HOURS, CeCredit
 from .catalog import Category, CertificatePolicy, Organizer, Presenter, Series
 from .event import (
     DEFAULT_NON_MEMBER_NOTE,
-    MAX_ATTENDANCE_CODE_HOURS,
-    CeCredit,
     Event,
     EventQuerySet,
     default_time_zone,

@@ -3,12 +3,9 @@ line-up and the per-event registration settings (who may register, seats,
 the registration window), so an event is described in one place.
 Registration behaviour (seats, waitlists) lives in ``registrations``."""
 
-import secrets
 import uuid
 import zoneinfo
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from ..contacts import public_email
 from ..text import plain_text
 from ..timezones import time_zone_label, validate_time_zone
+from .attendance import (
+    MAX_ATTENDANCE_CODE_HOURS,
+    CeCredit,
+    new_attendance_code,
+)
 from .catalog import Category, CertificatePolicy, Organizer, Series
 
 # The seeds' arrangement: members register through the consortium's
@@ -29,33 +31,6 @@ from .catalog import Category, CertificatePolicy, Organizer, Series
 DEFAULT_NON_MEMBER_NOTE = _(
     "Non-members can register directly with the sponsor; a fee applies."
 )
-
-
-# Letters and digits nobody mistakes for one another when a code is read
-# out in a webinar: no 0/O, 1/I/L.
-ATTENDANCE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-# A month: past that, attendance is settled by staff, not by the code.
-MAX_ATTENDANCE_CODE_HOURS = 30 * 24
-
-
-def new_attendance_code() -> str:
-    """Six characters staff read out during the webinar (not a secret: it
-    only shows someone was there to hear it)."""
-    return "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _ in range(6))
-
-
-@dataclass(frozen=True)
-class CeCredit:
-    """The CE hours an event's certificates grant and who receives one."""
-
-    hours: Decimal | None
-    policy: str
-
-    @property
-    def gives_certificates(self) -> bool:
-        return self.policy != CertificatePolicy.NONE and self.hours is not None
 
 
 def default_time_zone() -> str:

@@ -278,7 +278,7 @@ def test_seat_emails_share_one_ics_until_the_event_or_its_categories_change(
     the same version of an event; a change to the event, or to the name of
     one of its categories, builds a new one."""
     import events.ical
-    from registrations import emails
+    from registrations import mail_parts
     from tests.builders import make_category
 
     built = []
@@ -289,7 +289,7 @@ def test_seat_emails_share_one_ics_until_the_event_or_its_categories_change(
         return real(event, **kwargs)
 
     monkeypatch.setattr(events.ical, "event_ics", counting)
-    monkeypatch.setattr(emails, "_ics_cache", {})
+    monkeypatch.setattr(mail_parts, "_ics_cache", {})
     category = make_category("Copyright")
     event = make_event("Fair Use", capacity=5, join_url=JOIN, categories=[category])
     register(event, 1)
