@@ -22,18 +22,15 @@ NO_EVALUATION = "no_evaluation"
 
 def evaluation_closed_because(registration: Registration, questions: list) -> str:
     """Why this registrant cannot fill in the evaluation now, or "" if they
-    can: the same condition under which their page links to it
-    (``views.manage_page``)."""
+    can (``services.evaluation_is_open``, as their page decides whether to
+    link to it)."""
+    if services.evaluation_is_open(registration):
+        return "" if questions else NO_EVALUATION
     if registration.evaluation_completed:
         return ALREADY_SENT
     if not services.may_evaluate(registration):
         return NOT_ATTENDEE
-    # The evaluation is asked for once the roster is settled, not before.
-    if registration.event.attendance_final_at is None:
-        return NOT_YET
-    if not questions:
-        return NO_EVALUATION
-    return ""
+    return NOT_YET
 
 
 @never_cache

@@ -284,8 +284,7 @@ def manage_page(
                 # What the attendance earned: the evaluation to fill in and
                 # the certificate to download, once they exist.
                 "may_evaluate": (
-                    event.attendance_final_at is not None
-                    and services.may_evaluate(registration)
+                    services.evaluation_is_open(registration)
                     and event.evaluation_questions.exists()
                 ),
                 "certificate": (

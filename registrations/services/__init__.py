@@ -36,6 +36,7 @@ from .evaluation import (
     ALREADY_EVALUATED,
     NOT_ATTENDED,
     add_default_evaluation,
+    evaluation_is_open,
     may_evaluate,
     submit_evaluation,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "decline_registration",
     "duplicate_event_with_questions",
     "enter_attendance_code",
+    "evaluation_is_open",
     "find_sign_in_link",
     "forget_sign_in_links",
     "is_owed_certificate",

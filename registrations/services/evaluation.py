@@ -40,6 +40,15 @@ def may_evaluate(registration: Registration) -> bool:
     )
 
 
+def evaluation_is_open(registration: Registration) -> bool:
+    """Whether the registrant's page offers them the evaluation: to an
+    attendee who has not sent it, once attendance is final (the roster is
+    settled; that is also when it is emailed)."""
+    return registration.event.attendance_final_at is not None and may_evaluate(
+        registration
+    )
+
+
 def submit_evaluation(*, token: str, answers: Mapping[int, int | str]) -> Registration:
     """Store an attendee's evaluation: ``answers`` maps each question's id
     to a rating (1 to 5) or words ("Yes", "No", free text), as the form

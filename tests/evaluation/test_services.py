@@ -219,3 +219,27 @@ def test_the_default_evaluation_is_added_once(clock):
     services.add_default_evaluation(event=event)
     kept = list(event.evaluation_questions.values_list("label", "kind", "required"))
     assert kept == [(str(label), kind, req) for label, kind, req in DEFAULT_EVALUATION]
+
+
+def test_the_evaluation_opens_to_attendees_once_attendance_is_final(clock):
+    """Not before final, never to someone who did not attend, and no more
+    once sent: the one rule the registrant's page and the evaluation page
+    both follow."""
+    from registrations.models import Registration
+    from tests.credit import past_webinar_with_attendees, token_of
+
+    event, (pat, sam) = past_webinar_with_attendees(clock, ["Pat Reader", "Sam Lee"])
+    services.mark_attended(registration_id=sam.pk, attended=False)
+    assert not services.evaluation_is_open(Registration.objects.get(pk=pat.pk))
+    services.mark_attendance_final(event_id=event.pk)
+    pat = Registration.objects.get(pk=pat.pk)
+    assert services.evaluation_is_open(pat)
+    assert not services.evaluation_is_open(Registration.objects.get(pk=sam.pk))
+    services.submit_evaluation(
+        token=token_of(pat),
+        answers={
+            q.pk: 5 if q.kind == "rating" else "Yes"
+            for q in event.evaluation_questions.all()
+        },
+    )
+    assert not services.evaluation_is_open(Registration.objects.get(pk=pat.pk))
