@@ -9,3 +9,6 @@ class MembersConfig(AppConfig):
 
     name = "members"
     verbose_name = _("Member libraries")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the receivers)

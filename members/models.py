@@ -3,14 +3,15 @@ and the email domains their staff use (PRODUCT.md §9).
 
 An address on an active library's domain, or on a subdomain of it, is a
 member's. The directory knows nothing of events or registrations; the
-registration services ask it (``library_for_address``, ``library_named``).
+registration services ask it (``library_id_for_address``, ``library_named``).
 """
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length, Lower
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,19 +140,43 @@ def domains_of(address: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)]
 
 
-def library_for_address(address: str) -> MemberLibrary | None:
-    """The active member library whose domain the address is on, or on a
-    subdomain of, in one query; the most specific domain wins."""
-    candidates = domains_of(address)
-    if not candidates:
-        return None
-    match = (
-        LibraryDomain.objects.filter(domain__in=candidates, library__is_active=True)
-        .select_related("library")
-        .order_by(Length("domain").desc())
-        .first()
-    )
-    return match.library if match else None
+# Every registration asks the directory, so the domains of the active
+# libraries are kept whole in the cache: a few kilobytes, read in one call
+# instead of a query. Dropped whenever a library or a domain is saved or
+# deleted (members.signals); at most this many seconds old otherwise (a
+# change written without save(), say).
+ACTIVE_DOMAINS_KEY = "almanac:members:active-domains"
+ACTIVE_DOMAINS_SECONDS = 300
+
+
+def active_domains() -> dict[str, int]:
+    """``{email domain: library id}`` for every active member library: from
+    the cache, or one query (then kept). With the cache down, the query."""
+    domains = cache.get(ACTIVE_DOMAINS_KEY)
+    if domains is None:
+        domains = dict(
+            LibraryDomain.objects.filter(library__is_active=True).values_list(
+                "domain", "library_id"
+            )
+        )
+        cache.set(ACTIVE_DOMAINS_KEY, domains, ACTIVE_DOMAINS_SECONDS)
+    return domains
+
+
+def forget_active_domains() -> None:
+    """The directory changed: the next registration reads it again."""
+    cache.delete(ACTIVE_DOMAINS_KEY)
+
+
+def library_id_for_address(address: str) -> int | None:
+    """The id of the active member library whose domain the address is on,
+    or on a subdomain of; the most specific domain wins."""
+    domains = active_domains()
+    # Most specific first: x.lib.example.org, then lib.example.org, ...
+    for domain in domains_of(address):
+        if domain in domains:
+            return domains[domain]
+    return None
 
 
 def library_named(name: str) -> MemberLibrary | None:

@@ -182,8 +182,8 @@ class RegistrationForm(forms.Form):
     def is_spam(self) -> bool:
         return bool(self.data.get(HONEYPOT))
 
-    def answers(self) -> dict[int, str]:
-        """The answers to the event's questions, ``{question pk: text}`` as
+    def answers(self) -> dict[Question, str]:
+        """The answers to the event's questions, ``{question: text}`` as
         ``Answer.value`` keeps them, for ``services.register_for_event``; a
         question left unanswered is not in it. Only once the form is valid."""
         return answers_from(self.questions, self.cleaned_data)

@@ -99,12 +99,12 @@ def answer_text(question: Question, value) -> str:
 
 def answers_from(
     questions: Iterable[Question], cleaned_data: Mapping
-) -> dict[int, str]:
-    """``{question pk: answer text}`` for the questions answered; a question
+) -> dict[Question, str]:
+    """``{question: answer text}`` for the questions answered; a question
     left unanswered is not in it."""
     answers = {}
     for question in questions:
         text = answer_text(question, cleaned_data.get(field_name(question)))
         if text:
-            answers[question.pk] = text
+            answers[question] = text
     return answers

@@ -104,9 +104,9 @@ def update_registration_details(
             # The library they now name, unless their address says it (a
             # registration awaiting approval keeps the library staff are
             # asked to confirm).
-            registration.library = find_membership(
+            registration.library_id = find_membership(
                 email=registration.email, organization=organization
-            ).library
+            ).library_id
             fields.append("library")
         registration.save(update_fields=fields)
         return registration

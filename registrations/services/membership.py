@@ -11,7 +11,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from members.models import MemberLibrary, library_for_address, library_named
+from members.models import library_id_for_address, library_named
 
 from .errors import RegistrationError
 
@@ -31,20 +31,22 @@ REFUSED_MEMBERS_FIRST = _(
 
 @dataclass(frozen=True)
 class Membership:
-    """What the directory says of a registrant: their library, if any, and
-    whether their address proves it (an address on the library's domain)."""
+    """What the directory says of a registrant: their library's id, if any,
+    and whether their address proves it (an address on the library's
+    domain)."""
 
-    library: MemberLibrary | None
+    library_id: int | None
     by_address: bool
 
 
 def find_membership(*, email: str, organization: str) -> Membership:
     """The library of the address's domain; failing that, the member
     library the registrant named (which staff must confirm)."""
-    library = library_for_address(email)
-    if library is not None:
-        return Membership(library, by_address=True)
-    return Membership(library_named(organization), by_address=False)
+    library_id = library_id_for_address(email)
+    if library_id is not None:
+        return Membership(library_id, by_address=True)
+    named = library_named(organization)
+    return Membership(named.pk if named else None, by_address=False)
 
 
 def needs_approval(event: Event, membership: Membership, *, now: datetime) -> bool:
@@ -52,7 +54,7 @@ def needs_approval(event: Event, membership: Membership, *, now: datetime) -> bo
     Raises ``RegistrationError`` for someone the event is not open to."""
     if not event.is_for_members_only(now) or membership.by_address:
         return False
-    if membership.library is not None:
+    if membership.library_id is not None:
         return True
     members_first = event.who_may_register == Event.WhoMayRegister.MEMBERS_FIRST
     if members_first and event.open_to_everyone_at is not None:

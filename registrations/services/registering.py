@@ -58,7 +58,7 @@ def register_for_event(
     email: str,
     organization: str = "",
     accommodation_request: str = "",
-    answers: Mapping[int, str] | None = None,
+    answers: Mapping[Question, str] | None = None,
     notify: bool = True,
 ) -> RegistrationResult:
     """Confirm a seat, or a place on the waiting list, or refuse with a reason.
@@ -76,6 +76,9 @@ def register_for_event(
 
     The event is given by ``event_id`` or, from the registration page, by
     ``event_slug``, so that finding it and locking it is one query.
+    ``answers`` are ``{question: text}`` for the event's own questions, as
+    the form loaded them (so checking them costs no query); an answer to
+    another event's question is not kept.
     """
     if (event_id is None) == (event_slug is None):
         raise TypeError("Give event_id or event_slug.")
@@ -93,9 +96,6 @@ def register_for_event(
     # The directory is read before the event lock: it is not what the lock
     # guards, and the time under the lock is everyone else's wait.
     membership = find_membership(email=email, organization=organization)
-    answers = answers_to_the_events_questions(
-        answers or {}, event_id=event_id, event_slug=event_slug
-    )
     with transaction.atomic(durable=True):
         try:
             event = locking.lock_event(event_id=event_id, slug=event_slug)
@@ -135,7 +135,7 @@ def register_for_event(
             name=name,
             email=email,
             organization=organization.strip(),
-            library=membership.library,
+            library_id=membership.library_id,
             accommodation_request=accommodation_request.strip(),
             status=status,
             last_emailed_at=now if notify else None,
@@ -143,8 +143,8 @@ def register_for_event(
         new_link(registration)
         registration.save(force_insert=True)
         Answer.objects.bulk_create(
-            Answer(registration=registration, question_id=pk, value=value)
-            for pk, value in answers.items()
+            Answer(registration=registration, question=question, value=value)
+            for question, value in answers_to_the_events_questions(answers, event)
         )
         page_cache.mark_seats_changed(event.slug)
         if notify:
@@ -157,17 +157,12 @@ def register_for_event(
 
 
 def answers_to_the_events_questions(
-    answers: Mapping[int, str], *, event_id: int | None, event_slug: str | None
-) -> dict[int, str]:
-    """The given answers that answer one of the event's own questions, and
-    say something (no query without answers). Read before the event lock:
-    questions are not what it guards."""
-    answers = {pk: value for pk, value in answers.items() if value != ""}
-    if not answers:
-        return {}
-    questions = Question.objects.filter(pk__in=answers)
-    if event_id is not None:
-        questions = questions.filter(event_id=event_id)
-    else:
-        questions = questions.filter(event__slug=event_slug)
-    return {pk: answers[pk] for pk in questions.values_list("pk", flat=True)}
+    answers: Mapping[Question, str] | None, event: Event
+) -> list[tuple[Question, str]]:
+    """The given answers that say something, to questions of ``event``
+    (checked on the questions as loaded: no query)."""
+    return [
+        (question, value)
+        for question, value in (answers or {}).items()
+        if value != "" and question.event_id == event.pk
+    ]

@@ -49,14 +49,14 @@ def ask_questions(event) -> dict[str, Question]:
     return made
 
 
-def full_answers(questions: dict[str, Question]) -> dict[int, str]:
+def full_answers(questions: dict[str, Question]) -> dict[Question, str]:
     """An answer to every question, as the form stores them."""
     return {
-        questions["short"].pk: "Children's librarian",
-        questions["long"].pk: "Storytime ideas\nand outreach to schools",
-        questions["one"].pk: "Academic",
-        questions["several"].pk: "Morning\nEvening",
-        questions["yes_no"].pk: "No",
+        questions["short"]: "Children's librarian",
+        questions["long"]: "Storytime ideas\nand outreach to schools",
+        questions["one"]: "Academic",
+        questions["several"]: "Morning\nEvening",
+        questions["yes_no"]: "No",
     }
 
 

@@ -53,7 +53,7 @@ def test_each_kind_of_answer_in_its_cell(admin_client, event, questions):
     register(
         event,
         2,
-        {questions["several"].pk: "Afternoon", questions["yes_no"].pk: "Yes"},
+        {questions["several"]: "Afternoon", questions["yes_no"]: "Yes"},
     )
     register(event, 3)
 
@@ -105,7 +105,7 @@ def test_a_typed_formula_in_an_answer_or_a_label_is_defused(admin_client, event)
     question = Question.objects.create(
         event=event, kind=Kind.SHORT_TEXT, label="+Team size"
     )
-    register(event, 1, {question.pk: '=HYPERLINK("http://evil")'})
+    register(event, 1, {question: '=HYPERLINK("http://evil")'})
     header, row = event_csv(admin_client, event)
     assert header[-1] == "'+Team size"
     assert row[-1] == '\'=HYPERLINK("http://evil")'
@@ -129,8 +129,8 @@ def test_rows_of_several_events_share_a_column_per_label(admin_client):
     topic = Question.objects.create(
         event=evening, kind=Kind.LONG_TEXT, label="Topic", order=2
     )
-    a = register(morning, 1, {role_m.pk: "Cataloger", parking.pk: "Yes"})
-    b = register(evening, 2, {role_e.pk: "Director", topic.pk: "Budgets"})
+    a = register(morning, 1, {role_m: "Cataloger", parking: "Yes"})
+    b = register(evening, 2, {role_e: "Director", topic: "Budgets"})
 
     rows = read(
         admin_client.post(
@@ -163,7 +163,7 @@ def test_two_questions_of_one_event_with_one_label_keep_their_own_columns(
     second = Question.objects.create(
         event=event, kind=Kind.SHORT_TEXT, label="Comments", order=2
     )
-    register(event, 1, {first.pk: "one", second.pk: "two"})
+    register(event, 1, {first: "one", second: "two"})
     header, row = event_csv(admin_client, event)
     assert header[len(ROSTER_COLUMNS) :] == ["Comments", "Comments"]
     assert row[len(ROSTER_COLUMNS) :] == ["one", "two"]
@@ -177,7 +177,7 @@ def filled_event(people: int, kinds: int):
     Question.objects.filter(event=event).exclude(
         pk__in=[q.pk for q in questions]
     ).delete()
-    answers = {q.pk: "Yes" for q in questions}
+    answers = dict.fromkeys(questions, "Yes")
     for n in range(people):
         email = f"p{n}@springfieldlibrary.org" if n % 2 else f"p{n}@example.org"
         register(event, n, answers, email=email)

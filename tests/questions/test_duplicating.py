@@ -51,7 +51,7 @@ def test_the_original_keeps_its_questions_and_answers(event):
         event_id=event.pk,
         name="Ada Lovelace",
         email="ada@example.org",
-        answers={role.pk: "Director"},
+        answers={role: "Director"},
     )
     copy = duplicate_event_with_questions(event_id=event.pk)
     copy.questions.filter(label="Your role").update(label="Changed")

@@ -236,7 +236,7 @@ def test_a_short_answer_is_one_line_and_a_long_one_keeps_its_lines():
     assert "one line" in form.errors[field_name(short)][0]
     form = filled([short, long], **{field_name(long): "One\nTwo"})
     assert form.is_valid()
-    assert form.answers() == {long.pk: "One\nTwo"}
+    assert form.answers() == {long: "One\nTwo"}
     for question in (short, long):
         form = filled([short, long], **{field_name(question): "abc\u202edef"})
         assert not form.is_valid()
@@ -244,7 +244,7 @@ def test_a_short_answer_is_one_line_and_a_long_one_keeps_its_lines():
 
 
 def test_answers_are_the_text_the_roster_keeps():
-    """``answers()`` maps each answered question's pk to its text: short and
+    """``answers()`` maps each answered question to its text: short and
     long text trimmed, one choice as listed, several choices one per line in
     the order staff listed them, yes/no as "Yes" or "No"."""
     event = make_event()
@@ -267,12 +267,12 @@ def test_answers_are_the_text_the_roster_keeps():
     )
     assert form.is_valid(), form.errors
     assert form.answers() == {
-        short.pk: "Branch manager",
-        long.pk: "Weeding.\nDisplays.",
-        one.pk: "Director",
-        several.pk: "Librarian\nTrustee",
-        yes.pk: "Yes",
-        no.pk: "No",
+        short: "Branch manager",
+        long: "Weeding.\nDisplays.",
+        one: "Director",
+        several: "Librarian\nTrustee",
+        yes: "Yes",
+        no: "No",
     }
 
 

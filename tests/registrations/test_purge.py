@@ -432,8 +432,8 @@ ANSWERS = {
 }
 
 
-def ask(event: Event) -> dict[str, int]:
-    """Three questions on ``event``: their pks by label."""
+def ask(event: Event) -> dict[str, Question]:
+    """Three questions on ``event``, by label."""
     kinds = (
         Question.Kind.SHORT_TEXT,
         Question.Kind.LONG_TEXT,
@@ -446,7 +446,7 @@ def ask(event: Event) -> dict[str, int]:
             kind=kind,
             order=n,
             choices="Tuppence morning\nTuppence evening",
-        ).pk
+        )
         for n, (label, kind) in enumerate(zip(ANSWERS, kinds, strict=True))
     }
 
@@ -461,7 +461,7 @@ def answer_all(event: Event, prefix: str = "", people=PEOPLE) -> list[Registrati
             name=prefix + name,
             email=email if n else "ada@springfieldlibrary.org",
             organization=org,
-            answers={pk: prefix + ANSWERS[label] for label, pk in questions.items()},
+            answers={q: prefix + ANSWERS[label] for label, q in questions.items()},
         ).registration
         for n, (name, email, org) in enumerate(people)
     ]

@@ -432,13 +432,13 @@ def test_rate_limit_uses_the_proxy_header_when_configured(settings):
 # the address's count against the registration limits before, the attempt
 # recorded after (tests/limits); the event's registration questions, which
 # the form needs to validate (found by the slug, no event read); and the
-# member directory: the library of the address's domain, and the library
-# the registrant named (services.membership). Answers to the questions add
-# one query before the lock and their insert under it
+# library the registrant named (services.membership), the member domains
+# themselves coming from the cache once read (tests/members/test_models.py).
+# Answers to the questions add their insert under the lock
 # (tests/questions/test_views.py).
 LIMIT_QUERIES = 2
 QUESTIONS_QUERY = 1
-MEMBERSHIP_QUERIES = 2
+MEMBERSHIP_QUERIES = 1
 AROUND_THE_LOCK = LIMIT_QUERIES + QUESTIONS_QUERY + MEMBERSHIP_QUERIES
 SEAT_POST_QUERIES = 6 + AROUND_THE_LOCK
 WAITLIST_POST_QUERIES = 6 + AROUND_THE_LOCK
