@@ -22,8 +22,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, Sum
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
 from events.models import Event
@@ -210,6 +220,10 @@ def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
     }
 
 
+# What a month's row and the totals row have that adds up.
+SUMMED = (*REGISTRATION_COUNTS, "events")
+
+
 def _registration_counts(now: datetime) -> dict:
     return _counts(prefix="", event_prefix="event__", now=now, base=Q())
 
@@ -229,11 +243,20 @@ SEATS = {"seats": Sum("capacity"), "events": Count("pk")}
 
 
 def totals(filters: ReportFilters, *, now: datetime | None = None) -> Figures:
-    """The whole range's figures (two queries)."""
-    now = now or timezone.now()
-    counts = _registrations(filters).aggregate(**_registration_counts(now))
-    seats = _events(filters).aggregate(**SEATS)
-    return _figures("", counts, **_seats(seats))
+    """The whole range's figures: its months added up (two queries)."""
+    return total_of(by_month(filters, now=now))
+
+
+def total_of(months: list[Figures]) -> Figures:
+    """The months' figures added up. Every event falls in exactly one month
+    of its range, so each registration and each seat counts once, and the
+    database is not asked to count them all a second time."""
+    capacities = [month.seats for month in months if month.seats is not None]
+    return Figures(
+        label="",
+        **{name: sum(getattr(month, name) for month in months) for name in SUMMED},
+        seats=sum(capacities) if capacities else None,
+    )
 
 
 def _month_key(value) -> date:
@@ -344,14 +367,27 @@ def by_event(
 ) -> list[Figures]:
     """One row per event in the range, by start, or the fullest first (of
     those with a capacity); at most ``limit`` (one query: only the
-    registrations are joined, so each event's own capacity is read once)."""
+    registrations are joined, so each event's own capacity is read once).
+
+    With a ``limit``, the events are chosen first and only theirs are
+    counted, so a page of a decade's events reads a page of registrations.
+    The fullest are chosen by their seats taken, one indexed count each."""
     now = now or timezone.now()
     base = Q()
     if filters.library_id is not None:
         base = Q(registrations__library_id=filters.library_id)
+    events = _events(filters)
+    if fullest:
+        events = events.filter(capacity__gt=0)
+    if limit is not None:
+        chosen = events.order_by("start", "pk")
+        if fullest:
+            chosen = chosen.alias(
+                fill=Cast(_seats_taken(filters), FloatField()) / F("capacity")
+            ).order_by("-fill", "start", "pk")
+        events = Event.objects.filter(pk__in=chosen.values("pk")[:limit])
     rows = (
-        _events(filters)
-        .annotate(
+        events.annotate(
             **_counts(prefix="registrations__", event_prefix="", now=now, base=base)
         )
         .values(
@@ -360,13 +396,9 @@ def by_event(
         .order_by("start", "pk")
     )
     if fullest:
-        rows = (
-            rows.filter(capacity__gt=0)
-            .alias(fill=Cast("n_seats_taken", FloatField()) / F("capacity"))
-            .order_by("-fill", "start", "pk")
-        )
-    if limit is not None:
-        rows = rows[:limit]
+        rows = rows.alias(
+            fill=Cast("n_seats_taken", FloatField()) / F("capacity")
+        ).order_by("-fill", "start", "pk")
     return [
         _figures(
             row["title"],
@@ -378,6 +410,19 @@ def by_event(
         )
         for row in rows
     ]
+
+
+def _seats_taken(filters: ReportFilters) -> Coalesce:
+    """The confirmed registrations of the event of the outer query (of the
+    filters' library, if any), as a subquery: one count on the (event,
+    status) index per event, no join of every registration."""
+    taken = Registration.objects.filter(
+        event_id=OuterRef("pk"), status=Status.CONFIRMED
+    )
+    if filters.library_id is not None:
+        taken = taken.filter(library_id=filters.library_id)
+    count = taken.order_by().values("event_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
 
 
 @dataclass(frozen=True)

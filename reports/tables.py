@@ -331,9 +331,17 @@ PAGE_BUILDERS = {
 
 def report_tables(filters: ReportFilters) -> dict[str, Table]:
     """Every table of the reports page, by name: a fixed number of queries
-    (two each for the totals, the months, the categories and the events,
-    one for each other table)."""
-    return {name: build(filters) for name, build in PAGE_BUILDERS.items()}
+    (two for the months, which the totals add up, two each for the
+    categories and the events, one for each other table)."""
+    months = figures.by_month(filters)
+    from_months = {
+        "totals": lambda f: totals_table(figures.total_of(months), f),
+        "month": lambda f: month_table(months),
+    }
+    return {
+        name: from_months.get(name, build)(filters)
+        for name, build in PAGE_BUILDERS.items()
+    }
 
 
 def chart_summary(table: Table, points: list[tuple[str, float]]) -> str:

@@ -23,13 +23,15 @@ from registrations.roster import spreadsheet_safe
 
 from . import annual, charts, figures, tables
 from .forms import EARLIEST, LATEST, ReportFilterForm, this_year
+from .planning import planned_for_their_range
 
 PERMISSION = "registrations.view_registration"
 
 
 def staff_with_reports(view):
     """Signed-out visitors go to the admin's sign-in; a signed-in user who
-    isn't staff allowed to view registrations gets 403."""
+    isn't staff allowed to view registrations gets 403. The view's queries
+    are planned for the range they ask about (``reports.planning``)."""
 
     @wraps(view)
     def checked(request, *args, **kwargs):
@@ -38,7 +40,8 @@ def staff_with_reports(view):
             return redirect_to_login(request.get_full_path())
         if not (user.is_active and user.is_staff and user.has_perm(PERMISSION)):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with planned_for_their_range():
+            return view(request, *args, **kwargs)
 
     return checked
 

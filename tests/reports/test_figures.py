@@ -355,11 +355,67 @@ def test_the_annual_report_takes_three_queries(data, django_assert_num_queries):
         annual.annual_report(2031)
 
 
-def test_the_whole_report_takes_eleven_queries(data):
+def test_the_whole_report_takes_nine_queries(data):
+    """The page's every table: the months (which the totals add up, not
+    counted again), the libraries, the categories, the first events and the
+    fullest, the evaluations; as many with 20 more events as with 2."""
     grow(2)
     small = queries_for(lambda: tables.report_tables(YEAR))
     grow(20)
-    assert queries_for(lambda: tables.report_tables(YEAR)) == small == 11
+    assert queries_for(lambda: tables.report_tables(YEAR)) == small == 9
+
+
+def test_the_totals_are_the_months_added_up(data):
+    """The totals row the page shows (the months added up) is what counting
+    every registration of the range at once gives, library filter and
+    all."""
+    for filters in (
+        YEAR,
+        ReportFilters(YEAR.start, YEAR.end, library_id=data.springfield.pk),
+    ):
+        registrations = Registration.objects.filter(
+            event__start__gte=filters.start_moment,
+            event__start__lt=filters.end_moment,
+        ).exclude(event__status=Event.Status.CANCELLED)
+        if filters.library_id:
+            registrations = registrations.filter(library_id=filters.library_id)
+        total = figures.total_of(figures.by_month(filters, now=NOW))
+        assert total.registrations == registrations.count() > 0
+        assert total == figures.totals(filters, now=NOW)
+
+
+def test_the_fullest_chosen_first_are_the_fullest_of_all(data):
+    """With a limit the fullest events are chosen before they are counted;
+    they are the first of every event sorted by its fill rate, for all
+    libraries and for one (whose seats taken alone decide)."""
+    grow(6)
+    # Fullest of all, but not by Springfield's seats; and the other way.
+    packed = make_event("Packed", start=eastern(2031, 9, 1), capacity=4)
+    for n in range(3):
+        add(packed, f"other{n}@example.org")
+    add(packed, "one@spring.example", library=data.springfield)
+    local = make_event("Local", start=eastern(2031, 9, 2), capacity=4)
+    for n in range(2):
+        add(local, f"local{n}@spring.example", library=data.springfield)
+    for filters in (
+        YEAR,
+        ReportFilters(YEAR.start, YEAR.end, library_id=data.springfield.pk),
+    ):
+        every = [
+            row
+            for row in figures.by_event(filters, now=NOW)
+            if row.seats and row.seats > 0
+        ]
+        every.sort(key=lambda row: (-row.fill_rate, row.start, row.key))
+        chosen = figures.by_event(filters, now=NOW, limit=3, fullest=True)
+        assert [row.key for row in chosen] == [row.key for row in every[:3]]
+        assert chosen == every[:3]
+        fullest = figures.by_event(filters, now=NOW, limit=1, fullest=True)
+        assert [row.label for row in fullest] == [
+            "Local" if filters.library_id else "Packed"
+        ]
+        first = figures.by_event(filters, now=NOW, limit=3)
+        assert first == figures.by_event(filters, now=NOW)[:3]
 
 
 def test_the_page_shows_the_first_events_and_the_fullest_in_the_chart(
