@@ -25,6 +25,10 @@ ROSTER_COLUMNS = (
     "Cancelled",
 )
 
+# A file's first character, so that Excel reads a CSV as UTF-8 (it reads
+# one without as the computer's local code page, garbling "Montréal").
+EXCEL_UTF8 = "\ufeff"
+
 
 class Echo:
     """A file-like object that hands back what is written: csv.writer into
@@ -146,7 +150,7 @@ def roster_response(queryset, filename: str) -> StreamingHttpResponse:
     ).order_by("event__start", "event_id", "order", "pk")
 
     def lines():
-        yield "\ufeff"  # so Excel reads the file as UTF-8
+        yield EXCEL_UTF8
         columns = QuestionColumns(questions)
         yield writer.writerow(
             [*ROSTER_COLUMNS, *(spreadsheet_safe(h) for h in columns.headers)]

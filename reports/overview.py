@@ -42,8 +42,6 @@ LOW_FILL_DIVISOR = 4
 # Past events are checked for missing attendance this far back; older ones
 # are settled, or their registrants' details are about to be purged.
 RECENT_PAST = timedelta(days=60)
-# Failed emails older than this were seen, or are past helping.
-RECENT_FAILURES = timedelta(days=14)
 # What the page shows of an event; its long texts stay in the database.
 SHOWN_FIELDS = ("title", "start", "end", "time_zone", "capacity", "status")
 # Each list of things to fix shows this many, soonest first; the page says
@@ -228,16 +226,7 @@ def staff_overview(*, now: datetime | None = None) -> Overview:
             .filter(scaled__lt=F("capacity"))
             .order_by("start", "pk")
         ),
-        # Failures staff can still do something about: recent ones, to a
-        # registrant whose data is still there (not the purge's "not sent",
-        # not a sign-in link given up on: resending skips those).
-        failing_emails=OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.FAILED,
-            created_at__gte=now - RECENT_FAILURES,
-            registration__purged_at__isnull=True,
-        )
-        .exclude(kind=OutboundEmail.Kind.SIGN_IN)
-        .count(),
+        failing_emails=OutboundEmail.objects.failing(now).count(),
         # Not made final either: an event where staff took attendance and
         # nobody came is settled.
         without_attendance=Few.of(

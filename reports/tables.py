@@ -70,7 +70,8 @@ class Table:
     chart_title: str = ""
     chart_value: Callable | None = None
     chart_unit: str = ""
-    # The bars, when not one per row (the fullest events of hundreds).
+    # The bars, when not one per row (the annual report's total row is
+    # not a library).
     chart_items: list | None = None
     # On the page, at most this many rows (a decade has 10,000 events);
     # the CSV has them all.
@@ -196,24 +197,37 @@ FULLEST_EVENTS = 20
 PAGE_ROWS = 100
 
 
-def event_table(
-    rows: list[Figures],
-    fullest: list[Figures] | None = None,
-    shown_at_most: int | None = None,
-) -> Table:
+def _starts(f: Figures) -> str:
+    local = f.start.astimezone(figures.site_time_zone())
+    return formats.date_format(local, "Y-m-d H:i")
+
+
+def event_table(rows: list[Figures], shown_at_most: int | None = None) -> Table:
     return Table(
         name="event",
         caption=_("By event"),
         columns=[
             Column(_("Event"), lambda f: f.label, TEXT),
-            Column(
-                _("Starts"),
-                lambda f: formats.date_format(
-                    f.start.astimezone(figures.site_time_zone()), "Y-m-d H:i"
-                ),
-                TEXT,
-            ),
+            Column(_("Starts"), _starts, TEXT),
             *REGISTRATION_COLUMNS,
+            *SEAT_COLUMNS,
+        ],
+        items=rows,
+        shown_at_most=shown_at_most,
+    )
+
+
+def fullest_table(rows: list[Figures]) -> Table:
+    """The fullest events (of those with a capacity), drawn and listed:
+    hundreds of bars would be unreadable, and the chart's table holds
+    exactly its bars."""
+    return Table(
+        name="fullest",
+        caption=_("The %(count)d fullest events") % {"count": FULLEST_EVENTS},
+        columns=[
+            Column(_("Event"), lambda f: f.label, TEXT),
+            Column(_("Starts"), _starts, TEXT),
+            Column(_("Seats taken"), lambda f: f.seats_taken),
             *SEAT_COLUMNS,
         ],
         items=rows,
@@ -221,17 +235,6 @@ def event_table(
         % {"count": FULLEST_EVENTS},
         chart_value=lambda f: _rate_percent(f.fill_rate),
         chart_unit="%",
-        # Hundreds of bars would be unreadable; events without a capacity
-        # have no fill rate to draw.
-        chart_items=(
-            fullest
-            if fullest is not None
-            else sorted(
-                (f for f in rows if f.fill_rate is not None),
-                key=lambda f: -f.fill_rate,
-            )[:FULLEST_EVENTS]
-        ),
-        shown_at_most=shown_at_most,
     )
 
 
@@ -306,6 +309,9 @@ TABLE_BUILDERS = {
         figures.by_category(f, none_label=str(NO_CATEGORY))
     ),
     "event": lambda f: event_table(figures.by_event(f)),
+    "fullest": lambda f: fullest_table(
+        figures.by_event(f, limit=FULLEST_EVENTS, fullest=True)
+    ),
     "evaluation": lambda f: evaluation_table(figures.evaluation_by_question(f)),
     "evaluation_event": lambda f: evaluation_event_table(
         figures.evaluation_by_event(f)
@@ -314,14 +320,12 @@ TABLE_BUILDERS = {
 
 
 # The page's own builders where it shows less than the CSV: the first
-# PAGE_ROWS events, and the fullest ones for the chart, each limited in the
-# database, so a decade's report costs what a year's does.
+# PAGE_ROWS events, limited in the database, so a decade's report costs
+# what a year's does.
 PAGE_BUILDERS = {
     **TABLE_BUILDERS,
     "event": lambda f: event_table(
-        figures.by_event(f, limit=PAGE_ROWS),
-        fullest=figures.by_event(f, limit=FULLEST_EVENTS, fullest=True),
-        shown_at_most=PAGE_ROWS,
+        figures.by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
     ),
     "evaluation_event": lambda f: evaluation_event_table(
         figures.evaluation_by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
@@ -331,8 +335,8 @@ PAGE_BUILDERS = {
 
 def report_tables(filters: ReportFilters) -> dict[str, Table]:
     """Every table of the reports page, by name: a fixed number of queries
-    (two for the months, which the totals add up, two each for the
-    categories and the events, one for each other table)."""
+    (two for the months, which the totals add up, two for the categories,
+    one for each other table)."""
     months = figures.by_month(filters)
     from_months = {
         "totals": lambda f: totals_table(figures.total_of(months), f),

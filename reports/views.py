@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from events.models import Event
-from registrations.roster import spreadsheet_safe
+from registrations.roster import EXCEL_UTF8, spreadsheet_safe
 
 from . import annual, charts, figures, tables
 from .forms import EARLIEST, LATEST, ReportFilterForm, this_year
@@ -84,6 +84,7 @@ def report(request):
 def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(EXCEL_UTF8)
     writer = csv.writer(response)
     writer.writerow([spreadsheet_safe(header) for header in table.headers])
     for row in table.rows:

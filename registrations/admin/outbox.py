@@ -1,11 +1,28 @@
 """The outgoing email queue: what was sent, what failed, and a resend."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..emails import requeue_email
 from ..models import OutboundEmail
+
+
+class NeedsAttention(admin.SimpleListFilter):
+    """The failing emails the staff overview counts, and links to."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+    FAILING = "failing"
+
+    def lookups(self, request, model_admin):
+        return [(self.FAILING, _("Failed lately, and can be resent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.FAILING:
+            return queryset.failing(timezone.now())
+        return queryset
 
 
 @admin.register(OutboundEmail)
@@ -21,7 +38,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "error",
     )
-    list_filter = ("status", "kind")
+    list_filter = (NeedsAttention, "status", "kind")
     search_fields = ("recipient", "subject")
     # The bodies are left out: a sign-in email's holds a member's secret link.
     fields = (

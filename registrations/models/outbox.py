@@ -1,11 +1,30 @@
 """The outbox: every email we owe someone, one row each."""
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .message import Message
 from .registration import Registration
+
+# How far back a failed email still asks for staff's attention: older ones
+# were seen, or are past helping.
+RECENT_FAILURES = timedelta(days=14)
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def failing(self, now: datetime):
+        """Failed emails staff can still do something about: recent ones,
+        to a registrant whose details are still there (not the purge's "not
+        sent"), and not a sign-in link given up on (the person asks for a
+        new one). What the overview counts and its link lists."""
+        return self.filter(
+            status=OutboundEmail.Status.FAILED,
+            created_at__gte=now - RECENT_FAILURES,
+            registration__purged_at__isnull=True,
+        ).exclude(kind=OutboundEmail.Kind.SIGN_IN)
 
 
 class OutboundEmail(models.Model):
@@ -97,6 +116,8 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField(
         _("next attempt"), null=True, blank=True, db_index=True
     )
+
+    objects = OutboundEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -466,10 +466,42 @@ def test_each_line_links_to_the_page_that_fixes_it(client, manager, troubled):
     assert attention_hrefs(client.get(reverse("admin:index"))) == [
         f"{roster}?event__id__exact={full.pk}&status__exact=waitlisted",
         reverse("admin:events_event_change", args=[low.pk]),
-        f"{reverse('admin:registrations_outboundemail_changelist')}?status__exact=failed",
+        f"{reverse('admin:registrations_outboundemail_changelist')}?attention=failing",
         reverse("admin:registrations_registration_take_attendance", args=[past.pk]),
         f"{roster}?event__id__exact={full.pk}&status__exact=awaiting_approval",
     ]
+
+
+def test_the_failing_emails_link_lists_exactly_those_counted(
+    client, manager, troubled, now
+):
+    """The outbox list the overview links to holds the failures it counts:
+    not one that failed weeks ago, nor one to a registrant since purged."""
+    full, low, _past = troubled
+    register(full, 3)
+    register(low, 4)
+    old, purged = OutboundEmail.objects.order_by("-pk")[:2]
+    OutboundEmail.objects.filter(pk__in=[old.pk, purged.pk]).update(
+        status=OutboundEmail.Status.FAILED
+    )
+    OutboundEmail.objects.filter(pk=old.pk).update(
+        created_at=now.now - timedelta(days=15)
+    )
+    Registration.objects.filter(pk=purged.registration_id).update(purged_at=now.now)
+    counted = staff_overview().failing_emails
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count() > (
+        counted
+    )
+    client.force_login(manager)
+    [link] = [
+        h
+        for h in attention_hrefs(client.get(reverse("admin:index")))
+        if "outboundemail" in h
+    ]
+    listed = dom.find_all(
+        dom.find(dom.parse(client.get(link)), "table", id="result_list"), "tr"
+    )
+    assert len(listed) - 1 == counted  # less the header row
 
 
 def test_roster_viewers_get_links_only_where_they_may_go(client, troubled):

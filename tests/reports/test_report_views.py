@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from events.groups import REGISTRATION_MANAGERS, ROSTER_VIEWERS, ensure_staff_groups
 from registrations.models import Registration
+from reports import tables
 from tests import dom
 
 from .dataset import NOW, add, build_dataset
@@ -58,7 +59,10 @@ def data():
 
 
 def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    """The rows of a CSV download, which starts with the byte-order mark
+    that tells Excel it is UTF-8."""
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 # Who may see the reports
@@ -138,12 +142,16 @@ def test_the_page_shows_totals_and_each_breakdown_with_chart_and_table(viewer, d
     ]
     cells = [dom.text(td) for td in dom.find_all(totals, "td")]
     assert cells[:4] == ["4", "14", "9", "6"]
-    for name in ("month", "library", "category", "event", "evaluation"):
+    for name in ("month", "library", "category", "fullest", "evaluation"):
         part = section(page, name)
         svg = dom.find(part, "svg", role="img")
         assert dom.text(dom.find_all(svg, "title")[0])
         dom.find(part, "table", id=f"table-{name}")
         assert f"{csv_url(name)}?start=2031-01-01" in dom.hrefs(part)[0]
+    for name in ("event", "evaluation_event"):
+        part = section(page, name)
+        assert not dom.find_all(part, "svg")
+        dom.find(part, "table", id=f"table-{name}")
     library = dom.find(page, "table", id="table-library")
     assert row_cells(library, "No member library")[:3] == ["2", "1", "1"]
     assert row_cells(library, "Springfield Public Library")[:4] == [
@@ -155,6 +163,55 @@ def test_the_page_shows_totals_and_each_breakdown_with_chart_and_table(viewer, d
     assert "Annual report" in dom.text(
         dom.find(page, "a", href=reverse("reports:annual_index"))
     )
+
+
+def bar_labels(svg) -> list[str]:
+    """Each bar's label in full (a shortened one carries it in a title)."""
+    labels = []
+    for point in dom.find_all(svg, "g", class_="chart-point"):
+        label = dom.find(point, "text", class_="chart-label")
+        full = dom.find_all(label, "title")
+        labels.append(dom.text(full[0]) if full else dom.text(label))
+    return labels
+
+
+def percent(text: str) -> float:
+    """ "50%" and "50.0%" alike: the chart rounds as it draws, the table
+    to one decimal."""
+    return float(text.removesuffix("%"))
+
+
+def row_labels(table) -> list[str]:
+    return [dom.text(th) for th in dom.find_all(table, "th", scope="row")]
+
+
+def test_each_chart_draws_the_rows_of_the_table_beside_it(viewer, data, monkeypatch):
+    """On the page, every chart has one bar per row of its table, in the
+    same order, with the figure the table gives; the fullest events too,
+    even when the event table stops before them."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    page = dom.parse(viewer.get(REPORT, YEAR_2031))
+    sections = dom.find_all(page, "section", class_="report-section")
+    charted = [part for part in sections if dom.find_all(part, "svg")]
+    assert len(charted) == 5
+    for part in charted:
+        svg = dom.find(part, "svg", role="img")
+        table = dom.find(part, "table")
+        assert bar_labels(svg) == row_labels(table) != []
+        assert len(dom.find_all(svg, "rect", class_="chart-bar")) == len(
+            row_labels(table)
+        )
+    fullest = dom.find(section(page, "fullest"), "table")
+    assert "Fill rate" in [dom.text(th) for th in dom.find_all(fullest, "th")]
+    values = [
+        dom.text(text)
+        for text in dom.find_all(section(page, "fullest"), "text", class_="chart-value")
+    ]
+    fill_rates = [row_cells(fullest, label)[-1] for label in row_labels(fullest)]
+    assert [percent(value) for value in values] == [percent(r) for r in fill_rates]
+    shown_events = row_labels(dom.find(section(page, "event"), "table"))
+    assert len(shown_events) == 1
+    assert set(row_labels(fullest)) - set(shown_events)
 
 
 def test_the_page_defaults_to_this_calendar_year(viewer, clock):
@@ -279,6 +336,7 @@ def test_the_month_csv(viewer, data):
         "library",
         "category",
         "event",
+        "fullest",
         "evaluation",
         "evaluation_event",
     ],
@@ -291,6 +349,22 @@ def test_every_table_downloads(viewer, data, table):
         in (response["Content-Disposition"])
     )
     assert len(read_csv(response)) >= 2
+
+
+def test_each_csv_has_the_columns_and_rows_of_its_table_on_the_page(viewer, data):
+    """Every table's CSV: the page table's headers, and a row for each of
+    its rows, first cells alike (the data set has fewer events than the
+    page shows)."""
+    page = dom.parse(viewer.get(REPORT, YEAR_2031))
+    for name in tables.TABLE_BUILDERS:
+        table = dom.find(page, "table", id=f"table-{name}")
+        headers = [dom.text(th) for th in dom.find_all(table, "th", scope="col")]
+        rows = read_csv(viewer.get(csv_url(name), YEAR_2031))
+        assert rows[0] == headers, name
+        first_cells = [dom.text(th) for th in dom.find_all(table, "th", scope="row")]
+        assert len(rows) - 1 == len(first_cells) > 0, name
+        if name != "totals":  # the page words its range as a sentence too
+            assert [row[0] for row in rows[1:]] == first_cells, name
 
 
 def test_an_unknown_table_is_a_404(viewer):
