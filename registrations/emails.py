@@ -66,6 +66,7 @@ SUBJECTS = {
     Kind.RECORDING: _("Recording available: {title}"),
     Kind.AWAITING_APPROVAL: _("We'll confirm your membership: {title}"),
     Kind.DECLINED: _("Registration not accepted: {title}"),
+    Kind.FULL_AT_APPROVAL: _("No seat left: {title}"),
     Kind.EVALUATION: _("How was it? A short evaluation: {title}"),
     Kind.CERTIFICATE: _("Your CE certificate: {title}"),
 }

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from events.models import Event
 
-from .models import Registration, hash_token
+from .models import Registration, hash_token, in_line_before
 
 # Where an event's registration stands. Only OPEN and WAITLIST take a form.
 NOT_REQUIRED = "not_required"
@@ -190,17 +190,18 @@ def get_registration_by_token(token: str) -> Registration | None:
 
 
 def with_waitlist_positions(queryset):
-    """Annotate ``position`` (1..N in the event's waiting list, by arrival) on
-    waitlisted rows, None on the others, in the same query.
+    """Annotate ``position`` (1..N in the event's waiting list, in
+    ``LINE_ORDER``) on waitlisted rows, None on the others, in the same
+    query.
 
     A correlated subquery rather than a window, so it stays right whatever
     filter or search the outer queryset has.
     """
     ahead = (
         Registration.objects.filter(
+            in_line_before(OuterRef("line_number"), OuterRef("pk"), or_at=True),
             event_id=OuterRef("event_id"),
             status=Registration.Status.WAITLISTED,
-            pk__lte=OuterRef("pk"),
         )
         .order_by()
         .values("event_id")

@@ -2,11 +2,12 @@
 people who named a member library from an address not on its domain.
 Mixed into the roster's admin, whose ``_each`` reports per person."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
+from ..models import Registration
 
 
 class ApprovalActions:
@@ -21,16 +22,34 @@ class ApprovalActions:
     def approve_registrations(self, request, queryset):
         # In order of arrival: with fewer seats than approvals, the earliest
         # registrants get them. Anyone not awaiting approval is named in a
-        # warning, with their status.
+        # warning, with their status; anyone the event was too full for, in
+        # one of their own.
+        too_full = []
+
+        def approve(registration):
+            decided = services.approve_registration(registration_id=registration.pk)
+            if decided.status == Registration.Status.DECLINED:
+                too_full.append(decided.name)
+
         self._each(
             request,
             queryset.order_by("pk"),
-            lambda r: services.approve_registration(registration_id=r.pk),
+            approve,
             lambda n: (
                 ngettext("Approved %d registration.", "Approved %d registrations.", n)
                 % n
             ),
         )
+        if too_full:
+            self.message_user(
+                request,
+                _(
+                    "%(names)s: approved, but the event is full and its waiting "
+                    "list too; they were told, and hold no seat."
+                )
+                % {"names": ", ".join(too_full)},
+                messages.WARNING,
+            )
 
     @admin.action(
         description=_("Decline selected (not members; they are emailed)"),

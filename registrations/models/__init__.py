@@ -12,17 +12,20 @@ from .message import Message
 from .outbox import OutboundEmail
 from .questions import Answer, Question
 from .registration import (
+    LINE_ORDER,
     LINK_SALT,
     Registration,
     SignInLink,
     attendee_key,
     hash_token,
+    in_line_before,
     link_token,
     normalize_email,
 )
 
 __all__ = [
     "DEFAULT_EVALUATION",
+    "LINE_ORDER",
     "LINK_SALT",
     "Answer",
     "Certificate",
@@ -37,6 +40,7 @@ __all__ = [
     "attendee_key",
     "format_hours",
     "hash_token",
+    "in_line_before",
     "link_token",
     "new_certificate_code",
     "normalize_email",

@@ -49,6 +49,7 @@ class OutboundEmail(models.Model):
         SIGN_IN = "sign_in", _("Sign-in link for My registrations")
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         DECLINED = "declined", _("Registration declined")
+        FULL_AT_APPROVAL = "full_at_approval", _("Approved, but the event was full")
         EVALUATION = "evaluation", _("Evaluation request")
         CERTIFICATE = "certificate", _("CE certificate")
         MESSAGE = "message", _("Message from staff")

@@ -119,6 +119,15 @@ class Registration(models.Model):
             "awaiting approval do not."
         ),
     )
+    # Where the person stands in the event's line: one more than any open
+    # registration of the event, given under the event lock when they
+    # registered, and again when staff approved them (they join the line
+    # then, as if they had just arrived). The waiting list is in this order
+    # (LINE_ORDER); rows written without a service keep 0 and fall back to
+    # their ids, which are given in arrival order too.
+    line_number = models.PositiveBigIntegerField(
+        _("place in line"), default=0, editable=False
+    )
     attended = models.BooleanField(_("attended"), default=False)
     attendance_source = models.CharField(
         _("attendance recorded from"),
@@ -280,14 +289,27 @@ class Registration(models.Model):
 
     @property
     def waitlist_position(self) -> int | None:
-        """1 for the next in line. First come, first served: the row's id is
-        assigned inside the event lock, so it orders arrivals exactly."""
+        """1 for the next in line (LINE_ORDER)."""
         if self.status != self.Status.WAITLISTED:
             return None
         ahead = Registration.objects.filter(
-            event_id=self.event_id, status=self.Status.WAITLISTED, pk__lt=self.pk
+            in_line_before(self.line_number, self.pk),
+            event_id=self.event_id,
+            status=self.Status.WAITLISTED,
         ).count()
         return ahead + 1
+
+
+# The waiting list's order: first come (or first approved), first served.
+LINE_ORDER = ("line_number", "pk")
+
+
+def in_line_before(line_number, pk, *, or_at: bool = False) -> Q:
+    """Registrations ahead of the place (``line_number``, ``pk``) in
+    LINE_ORDER (values, or OuterRefs in a subquery), and the one at it if
+    ``or_at``."""
+    last = {"pk__lte": pk} if or_at else {"pk__lt": pk}
+    return Q(line_number__lt=line_number) | Q(line_number=line_number, **last)
 
 
 class SignInLink(models.Model):

@@ -18,6 +18,10 @@ Status = Registration.Status
 
 NOT_AWAITING = "not_awaiting"
 
+# Where approval finds no seat and no place in line: as a new arrival would
+# be refused, the registration is closed.
+FULL = {selectors.FULL, selectors.WAITLIST_FULL}
+
 
 def lock_awaiting(registration_id: int) -> Registration:
     registration, _event = locking.lock_registration(registration_id=registration_id)
@@ -32,11 +36,12 @@ def lock_awaiting(registration_id: int) -> Registration:
 
 def approve_registration(*, registration_id: int) -> Registration:
     """Staff confirm the registrant is a member. The registration is then
-    decided as if it arrived now: a seat if one is free, else a place on
-    the waiting list, and the person is emailed either way. When the event
-    takes nobody now (full, waiting list full, closed, cancelled) the
-    approval is refused with the reason and the registration stays as it
-    was, for staff to decline it or to approve it once there is room."""
+    decided as if it arrived now: a seat if one is free, else a place at
+    the end of the waiting list, else (every seat and place taken) it is
+    closed as turned away, with an email saying the event is full; the
+    person is emailed in each case. When the event takes nobody for
+    another reason (registration closed, the event cancelled) the approval
+    is refused with it, and the registration stays as it was."""
     with transaction.atomic():
         registration = lock_awaiting(registration_id)
         event = registration.event
@@ -45,6 +50,8 @@ def approve_registration(*, registration_id: int) -> Registration:
         state = selectors.registration_state(
             event, confirmed=seats.confirmed, waitlisted=seats.waitlisted, now=now
         )
+        if state.code in FULL:
+            return close(registration, now, email=OutboundEmail.Kind.FULL_AT_APPROVAL)
         if not state.accepts_registrations:
             raise refusal(state.code, event)
         if state.code == selectors.OPEN:
@@ -52,11 +59,12 @@ def approve_registration(*, registration_id: int) -> Registration:
         else:
             registration.status = Status.WAITLISTED
         registration.decided_at = now
+        registration.line_number = seats.next_in_line
         email_with_link(
             registration,
             status_email_kind(registration),
             now,
-            also_save=("status", "decided_at"),
+            also_save=("status", "decided_at", "line_number"),
         )
         page_cache.mark_seats_changed(event.slug)
         return registration
@@ -67,9 +75,15 @@ def decline_registration(*, registration_id: int) -> Registration:
     declined (it never held a seat) and the person gets a short email."""
     with transaction.atomic():
         registration = lock_awaiting(registration_id)
-        registration.status = Status.DECLINED
-        registration.decided_at = timezone.now()
-        registration.save(update_fields=["status", "decided_at"])
-        if registration.purged_at is None:
-            queue_email(registration=registration, kind=OutboundEmail.Kind.DECLINED)
-        return registration
+        return close(registration, timezone.now(), email=OutboundEmail.Kind.DECLINED)
+
+
+def close(registration: Registration, now, *, email: str) -> Registration:
+    """Decline the registration (reports count it as turned away) and queue
+    ``email`` saying why, unless the person's details were erased."""
+    registration.status = Status.DECLINED
+    registration.decided_at = now
+    registration.save(update_fields=["status", "decided_at"])
+    if registration.purged_at is None:
+        queue_email(registration=registration, kind=email)
+    return registration

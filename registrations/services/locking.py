@@ -26,6 +26,13 @@ class SeatCounts(NamedTuple):
     # The id of the given address's open registration (holding a seat or a
     # place in line, or awaiting approval), if it has one.
     existing_id: int | None = None
+    # The highest line number of the event's open registrations (0 for
+    # none): whoever is decided next takes the one after it.
+    last_in_line: int = 0
+
+    @property
+    def next_in_line(self) -> int:
+        return self.last_in_line + 1
 
 
 def lock_event(
@@ -83,9 +90,9 @@ def lock_registration(
 
 
 def read_seat_counts(event: Event, *, email_normalized: str = "") -> SeatCounts:
-    """Confirmed and waitlisted registrations, and the open registration
-    (active, or awaiting approval) of ``email_normalized`` if any, in one
-    query. Call it under the event lock:
+    """Confirmed and waitlisted registrations, the open registration
+    (active, or awaiting approval) of ``email_normalized`` if any, and the
+    last line number given, in one query. Call it under the event lock:
     as a statement of its own it reads after the lock was granted (a
     statement that waited for the lock would still see the rows as they were
     when it began). The one_open_registration_per_email constraint means
@@ -96,5 +103,6 @@ def read_seat_counts(event: Event, *, email_normalized: str = "") -> SeatCounts:
         confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
         existing_id=Max("pk", filter=Q(email_normalized=email_normalized)),
+        last_in_line=Max("line_number"),
     )
-    return SeatCounts(**counts)
+    return SeatCounts(**counts | {"last_in_line": counts["last_in_line"] or 0})

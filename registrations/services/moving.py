@@ -129,6 +129,7 @@ def move_registration(*, registration_id: int, to_event_id: int) -> MoveResult:
             status=Status.CONFIRMED
             if state.code == selectors.OPEN
             else Status.WAITLISTED,
+            line_number=seats.next_in_line,
             link_secret=link_secret,
             token_hash=token_hash,
         )

@@ -138,6 +138,7 @@ def register_for_event(
             library_id=membership.library_id,
             accommodation_request=accommodation_request.strip(),
             status=status,
+            line_number=seats.next_in_line,
             last_emailed_at=now if notify else None,
         )
         new_link(registration)

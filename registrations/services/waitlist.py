@@ -11,7 +11,7 @@ from events import page_cache
 from events.models import Event
 
 from .. import selectors
-from ..models import OutboundEmail, Registration
+from ..models import LINE_ORDER, OutboundEmail, Registration
 from . import locking
 from .errors import CAPACITY_BELOW_CONFIRMED, RegistrationError, refusal
 from .links import email_with_link
@@ -26,7 +26,7 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
         return []
     waiting = Registration.objects.filter(
         event=event, status=Status.WAITLISTED
-    ).order_by("pk")
+    ).order_by(*LINE_ORDER)
     if event.capacity is not None:
         confirmed = locking.read_seat_counts(event).confirmed
         free = max(event.capacity - confirmed, 0)

@@ -249,6 +249,20 @@ def test_a_members_only_event_says_who_may_register(client):
     assert sentence not in dom.find_all(form)
 
 
+def test_before_registration_opens_the_page_says_who_may_register(client, clock):
+    """No form yet, but the members-only sentence is there beside the date
+    registration opens; once registration has closed, it is not."""
+    event = make_event(
+        who_may_register=Who.MEMBERS,
+        registration_opens=clock.now + timedelta(days=3),
+    )
+    page = event_box(client, event)
+    assert not dom.find_all(page, "form")
+    assert dom.find(page, "p", class_="who-may-register")
+    clock.now = event.start
+    assert not dom.find_all(event_box(client, event), "p", class_="who-may-register")
+
+
 def test_a_members_first_event_says_until_when_on_its_own_clock(client):
     """Members first: until when, written as the event page writes times,
     in the event's time zone."""

@@ -180,6 +180,10 @@ def test_approvals_and_new_registrations_race_for_the_last_seats(slow_counting):
     assert not Registration.objects.filter(
         event=event, status=Status.AWAITING_APPROVAL
     ).exists()
+    # Each decided under the lock took its own place in line.
+    waiting = Registration.objects.filter(event=event, status=Status.WAITLISTED)
+    assert sorted(r.waitlist_position for r in waiting) == list(range(1, SEATS + 1))
+    assert len({r.line_number for r in waiting}) == SEATS
 
 
 def test_without_the_lock_approvals_overbook(monkeypatch):

@@ -13,6 +13,8 @@ from members.models import LibraryDomain, MemberLibrary
 from registrations import services
 from registrations.emails import write_email
 from registrations.models import OutboundEmail, Registration
+from registrations.selectors import with_waitlist_positions
+from tests import dom
 from tests.builders import make_event
 
 from .conftest import sent_to, token_from
@@ -151,35 +153,80 @@ def test_approval_when_full_joins_the_waiting_list(springfield, commit):
     assert "waiting list, at position 1." in email.body
 
 
-def test_approval_when_full_without_a_waiting_list_is_refused(springfield):
-    """Full and no waiting list: the approval is refused as a new arrival
-    would be, and the registration stays awaiting approval, unemailed."""
-    event = members_event(capacity=1, waitlist_enabled=False)
+def test_an_approved_registrant_joins_the_end_of_the_line(springfield, commit):
+    """Approval decides as if they arrived then: someone who joined the
+    waiting list while they awaited approval stays ahead of them, in the
+    email's position, the roster's, and the order seats are given in."""
+    event = members_event(capacity=1, waitlist_enabled=True)
+    ada = register(event, "ada@gmail.com", "Springfield Public Library").registration
+    bob = register(event, "bob@springfieldlibrary.org").registration
+    carol = register(event, "carol@springfieldlibrary.org").registration
+    assert carol.status == Status.WAITLISTED
+    with commit():
+        services.approve_registration(registration_id=ada.pk)
+    ada, carol = (Registration.objects.get(pk=r.pk) for r in (ada, carol))
+    assert (carol.waitlist_position, ada.waitlist_position) == (1, 2)
+    assert "waiting list, at position 2." in sent_to("ada@gmail.com")[-1].body
+    roster = with_waitlist_positions(Registration.objects.filter(event=event))
+    assert {r.email: r.position for r in roster if r.position} == {
+        "carol@springfieldlibrary.org": 1,
+        "ada@gmail.com": 2,
+    }
+    services.cancel_registration(registration_id=bob.pk)
+    statuses = dict(
+        Registration.objects.filter(pk__in=[ada.pk, carol.pk]).values_list(
+            "email", "status"
+        )
+    )
+    assert statuses == {
+        "carol@springfieldlibrary.org": Status.CONFIRMED,
+        "ada@gmail.com": Status.WAITLISTED,
+    }
+    dave = register(event, "dave@springfieldlibrary.org").registration
+    assert Registration.objects.get(pk=dave.pk).waitlist_position == 2
+
+
+@pytest.mark.parametrize(
+    "waiting_list",
+    [{"waitlist_enabled": False}, {"waitlist_enabled": True, "waitlist_limit": 1}],
+    ids=["no waiting list", "waiting list full"],
+)
+def test_approval_when_nobody_more_fits_closes_it_as_full(
+    springfield, commit, waiting_list
+):
+    """Every seat taken, and no place in line: decided as a new arrival
+    would be, the registration is closed (turned away, holding nothing) and
+    the person is told the event is full, not that they aren't a member."""
+    event = members_event(capacity=1, **waiting_list)
     awaiting = register(event, "ada@gmail.com", "Springfield Public Library")
     register(event, "bob@springfieldlibrary.org")
+    if waiting_list["waitlist_enabled"]:
+        register(event, "carol@springfieldlibrary.org")
+    with commit():
+        closed = services.approve_registration(registration_id=awaiting.registration.pk)
+    assert closed.status == Status.DECLINED
+    assert closed.decided_at is not None
+    email = sent_to("ada@gmail.com")[-1]
+    assert email.subject == f"No seat left: {event.title}"
+    assert "you do work at a member library" in email.body
+    assert "every seat of this event was taken" in email.body
+    assert "could not confirm" not in email.body
+    confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
+    assert confirmed.count() == 1
+
+
+def test_approval_of_a_closed_event_is_refused(springfield, clock):
+    """Registration closed (the event has started): the approval is refused
+    with the reason, the registration stays awaiting, nobody is emailed."""
+    event = members_event(capacity=5)
+    awaiting = register(event, "ada@gmail.com", "Springfield Public Library")
     OutboundEmail.objects.all().delete()
-    with pytest.raises(services.RegistrationError) as refused:
+    clock.now = event.start
+    with pytest.raises(services.RegistrationError):
         services.approve_registration(registration_id=awaiting.registration.pk)
-    assert refused.value.code == "full"
     awaiting.registration.refresh_from_db()
     assert awaiting.registration.status == Status.AWAITING_APPROVAL
     assert not OutboundEmail.objects.exists()
-
-
-def test_decline_sends_a_short_email_without_a_link(springfield, commit):
-    """Declined: the registration is kept as declined (it never held a
-    seat), and the person is told, with the event's note, without a link."""
-    event = members_event()
-    awaiting = register(event, "ada@gmail.com", "Springfield Public Library")
-    with commit():
-        declined = services.decline_registration(
-            registration_id=awaiting.registration.pk
-        )
-    assert declined.status == Status.DECLINED
-    email = sent_to("ada@gmail.com")[-1]
-    assert email.subject.startswith("Registration not accepted")
-    assert NOTE in email.body
-    assert "/registrations/" not in email.body
 
 
 def test_only_a_registration_awaiting_approval_is_approved_or_declined(springfield):
@@ -267,16 +314,17 @@ def test_staff_approve_and_decline_in_bulk_in_order_of_arrival(
 ):
     """Three awaiting approval, one seat and no waiting list: "Approve
     selected" gives the seat to the earliest and names the other two as
-    full; "Decline selected" then declines them; a confirmed registration
-    ticked with them is named as not awaiting approval."""
+    too late for a seat (told so, turned away); "Decline selected" on a
+    fourth declines her, and names the confirmed one ticked with her as not
+    awaiting approval."""
     from django.urls import reverse
 
     event = members_event(capacity=1, waitlist_enabled=False)
     awaiting = [
         register(event, f"p{n}@gmail.com", "Springfield Public Library", name=f"P{n}")
-        for n in range(3)
+        for n in range(4)
     ]
-    ids = [result.registration.pk for result in reversed(awaiting)]
+    ids = [result.registration.pk for result in reversed(awaiting[:3])]
     url = reverse("admin:registrations_registration_changelist")
 
     def act(action, pks):
@@ -284,17 +332,27 @@ def test_staff_approve_and_decline_in_bulk_in_order_of_arrival(
             url, {"action": action, "_selected_action": pks}, follow=True
         )
 
-    page = act("approve_registrations", ids).content.decode()
+    page = dom.text_of(act("approve_registrations", ids))
     statuses = dict(Registration.objects.values_list("name", "status"))
     assert statuses == {
         "P0": Status.CONFIRMED,
-        "P1": Status.AWAITING_APPROVAL,
-        "P2": Status.AWAITING_APPROVAL,
+        "P1": Status.DECLINED,
+        "P2": Status.DECLINED,
+        "P3": Status.AWAITING_APPROVAL,
     }
-    assert "Approved 1 registration." in page
-    assert "P1, P2: Sorry, this event is full." in page
-    page = act("decline_registrations", ids).content.decode()
-    assert "Declined 2 registrations." in page
+    assert "Approved 3 registrations." in page
+    assert (
+        "P1, P2: approved, but the event is full and its waiting list too; "
+        "they were told, and hold no seat."
+    ) in page
+    told = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.FULL_AT_APPROVAL)
+    assert sorted(told.values_list("recipient", flat=True)) == [
+        "p1@gmail.com",
+        "p2@gmail.com",
+    ]
+    page = dom.text_of(
+        act("decline_registrations", [awaiting[3].registration.pk, ids[-1]])
+    )
+    assert "Declined 1 registration." in page
     assert "P0: This registration is not awaiting approval (it is confirmed)." in page
-    statuses = dict(Registration.objects.values_list("name", "status"))
-    assert statuses["P1"] == statuses["P2"] == Status.DECLINED
+    assert Registration.objects.get(name="P3").status == Status.DECLINED

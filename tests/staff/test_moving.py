@@ -102,13 +102,17 @@ def test_the_seat_left_behind_goes_to_the_next_in_line(commit):
 
 
 def test_a_full_event_with_a_waiting_list_takes_them_in_line():
-    """The new event's own rules: no seat free, its waiting list."""
+    """The new event's own rules: no seat free, the end of its waiting
+    list, behind those already in it, however long ago they registered
+    here."""
     here = make_event()
+    moving = register(here, 2).registration
     there = make_event(capacity=1)
     register(there, 1)
-    result = move(register(here, 2).registration, there)
+    register(there, 3)
+    result = move(moving, there)
     assert result.moved.status == "waitlisted"
-    assert result.moved.waitlist_position == 1
+    assert fresh(result.moved).waitlist_position == 2
 
 
 @pytest.mark.parametrize(
