@@ -109,11 +109,13 @@ class EvaluationAnswer(models.Model):
         related_name="answers",
         on_delete=models.CASCADE,
     )
+    # As registration answers: an answered question is not deleted, and
+    # the event's evaluation averages keep what attendees said.
     question = models.ForeignKey(
         EvaluationQuestion,
         verbose_name=_("question"),
         related_name="answers",
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
     )
     rating = models.PositiveSmallIntegerField(
         _("rating"),

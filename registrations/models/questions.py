@@ -98,11 +98,14 @@ class Answer(models.Model):
         related_name="answers",
         on_delete=models.CASCADE,
     )
+    # Registrants' answers are not lost with a question staff delete: the
+    # admin refuses to delete one that was answered (it names the answers).
+    # They go with their registration (the purge, the event's deletion).
     question = models.ForeignKey(
         Question,
         verbose_name=_("question"),
         related_name="answers",
-        on_delete=models.CASCADE,
+        on_delete=models.RESTRICT,
     )
     value = models.TextField(_("answer"), blank=True)
 

@@ -3,14 +3,23 @@ after "Attendance and CE credit", the default set given to a new event when
 staff wrote none, and copied by "Duplicate selected events"."""
 
 import pytest
+from django.db.models import RestrictedError
 from django.urls import reverse
 
 from events.models import Event
-from registrations.models import DEFAULT_EVALUATION, EvaluationQuestion
+from registrations import services
+from registrations.models import (
+    DEFAULT_EVALUATION,
+    EvaluationAnswer,
+    EvaluationQuestion,
+)
 from tests import dom
 from tests.builders import make_event
+from tests.credit import token_of
 from tests.events.test_admin import CHANGELIST, event_form_data
 from tests.questions.test_admin import form_sections
+
+from .conftest import default_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +156,17 @@ def test_duplicating_an_event_copies_its_evaluation(admin_client):
         ("How was it?", "rating", True, 1)
     ]
     assert event.evaluation_questions.count() == 1
+
+
+def test_an_answered_evaluation_question_is_kept(final_webinar):
+    """A question attendees answered is not deleted (the event form says so
+    on its row, as for registration questions), so the event's averages keep
+    what was said; the event itself can still be deleted, answers and all."""
+    event, (pat, _sam) = final_webinar
+    services.submit_evaluation(token=token_of(pat), answers=default_answers(event))
+    answered = event.evaluation_questions.first()
+    with pytest.raises(RestrictedError):
+        answered.delete()
+    assert EvaluationAnswer.objects.filter(question=answered).exists()
+    event.delete()
+    assert not EvaluationAnswer.objects.exists()

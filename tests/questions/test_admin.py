@@ -1,13 +1,14 @@
 """Registration questions in the event admin: edited inline on the event's
 own form right after its registration settings, refused on their row when a
-choice question lists no choices, and copied by "Duplicate selected
-events"."""
+choice question lists no choices, kept when someone answered them, and
+copied by "Duplicate selected events"."""
 
 import pytest
 from django.urls import reverse
 
 from events.models import Event
-from registrations.models import Question
+from registrations import services
+from registrations.models import Answer, Question
 from tests.builders import make_event
 from tests.dom import attribute, find, find_all, parse, text
 from tests.events.test_admin import CHANGELIST, event_form_data
@@ -189,3 +190,53 @@ def test_a_question_added_in_the_admin_shows_on_the_cached_event_page(
     url = reverse("admin:events_event_change", args=[event.pk])
     assert admin_client.post(url, data).status_code == 302
     assert "Your role" in client.get(event.get_absolute_url()).text
+
+
+def answered_and_unanswered(admin_client):
+    """An event added in the admin with two questions, the first answered
+    by one registrant; the change form's POST data for both rows."""
+    data = event_form_data(
+        **question_rows(
+            {"label": "Your role", "kind": Kind.SHORT_TEXT, "order": "1"},
+            {"label": "Unused", "kind": Kind.SHORT_TEXT, "order": "2"},
+        )
+    )
+    assert admin_client.post(ADD, data).status_code == 302
+    event = Event.objects.get(slug=data["slug"])
+    role, unused = event.questions.order_by("order")
+    services.register_for_event(
+        event_id=event.pk,
+        name="Ada Reader",
+        email="ada@example.org",
+        answers={role: "Director"},
+    )
+    data |= {"questions-INITIAL_FORMS": "2"}
+    data |= {"questions-0-id": str(role.pk), "questions-1-id": str(unused.pk)}
+    return event, role, unused, data
+
+
+def test_a_question_someone_answered_is_not_deleted(admin_client):
+    """Ticking "Delete" on a question a registrant answered is refused on
+    the page, and the question and the answer stay; a question nobody
+    answered is deleted."""
+    event, role, _unused, data = answered_and_unanswered(admin_client)
+    change = reverse("admin:events_event_change", args=[event.pk])
+    response = admin_client.post(change, data | {"questions-0-DELETE": "on"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        text(parse(response))
+    )
+    assert Question.objects.filter(pk=role.pk).exists()
+    assert Answer.objects.get().value == "Director"
+    response = admin_client.post(change, data | {"questions-1-DELETE": "on"})
+    assert response.status_code == 302
+    assert list(event.questions.all()) == [role]
+
+
+def test_an_event_with_answers_can_still_be_deleted(admin_client):
+    """Deleting the whole event takes its registrations, their answers and
+    its questions with it, as before."""
+    event, _role, _unused, _data = answered_and_unanswered(admin_client)
+    event.delete()
+    assert not Question.objects.exists()
+    assert not Answer.objects.exists()
