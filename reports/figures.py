@@ -207,10 +207,10 @@ def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
         "seats_taken": confirmed & with_seats,
         # Still on the waiting list when the event ended: never given a seat.
         "left_waiting": status(Status.WAITLISTED) & ended,
-        # Declined by staff (members-only events, approval). Someone refused
-        # because the event was full, without a waiting list, is not
-        # stored at all, so it can't be counted here.
-        "turned_away": status(Status.DECLINED),
+        # Declined by staff, or approved when nobody more fitted (members-
+        # only events, approval). Someone refused on the page because the
+        # event was full is not stored at all, so it can't be counted here.
+        "turned_away": Q(**{f"{prefix}status__in": Registration.NOT_ADMITTED}),
         "awaiting_approval": status(Status.AWAITING_APPROVAL),
     }
     counted = f"{prefix}pk"

@@ -28,7 +28,7 @@ class ApprovalActions:
 
         def approve(registration):
             decided = services.approve_registration(registration_id=registration.pk)
-            if decided.status == Registration.Status.DECLINED:
+            if decided.status == Registration.Status.TURNED_AWAY:
                 too_full.append(decided.name)
 
         self._each(

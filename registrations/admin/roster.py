@@ -19,7 +19,7 @@ from events.models import Event
 from members.models import MemberLibrary
 
 from .. import services
-from ..models import Answer, Question, Registration
+from ..models import LINE_ORDER, Answer, Question, Registration
 from ..roster import answer_text, roster_response
 from ..selectors import with_waitlist_positions
 from .approvals import ApprovalActions
@@ -244,9 +244,11 @@ class RegistrationAdmin(
         permissions=["change"],
     )
     def promote_registrations(self, request, queryset):
+        # In line order: with fewer seats than people ticked, the first in
+        # line get them.
         self._each(
             request,
-            queryset.order_by("pk"),
+            queryset.order_by(*LINE_ORDER),
             lambda r: services.promote_waitlist(
                 event_id=r.event_id, registration_id=r.pk
             ),

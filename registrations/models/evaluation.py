@@ -140,4 +140,7 @@ class EvaluationAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.question}: {self.rating or self.text}"
+        # Never the words: an answer is only ever read with the others (the
+        # averages, the event's comments), not one by one as the admin lists
+        # objects (refusing to delete an answered question, say).
+        return str(_("An answer to “%(question)s”") % {"question": self.question})

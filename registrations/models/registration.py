@@ -66,6 +66,8 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("On the waiting list")
         AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         DECLINED = "declined", _("Declined")
+        # Approved as a member when no seat and no place in line was left.
+        TURNED_AWAY = "turned_away", _("Turned away: the event was full")
         CANCELLED = "cancelled", _("Cancelled")
 
     # Holding a seat or a place in line.
@@ -73,6 +75,8 @@ class Registration(models.Model):
     # Still someone's registration: active, or waiting for staff to decide.
     # An address has at most one of these per event.
     OPEN = (*ACTIVE, Status.AWAITING_APPROVAL)
+    # Decided by staff without a seat: never held one, nothing to resend.
+    NOT_ADMITTED = (Status.DECLINED, Status.TURNED_AWAY)
 
     event = models.ForeignKey(
         Event,
@@ -237,6 +241,7 @@ class Registration(models.Model):
                         "waitlisted",
                         "awaiting_approval",
                         "declined",
+                        "turned_away",
                         "cancelled",
                     ]
                 ),

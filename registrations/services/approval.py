@@ -38,8 +38,8 @@ def approve_registration(*, registration_id: int) -> Registration:
     """Staff confirm the registrant is a member. The registration is then
     decided as if it arrived now: a seat if one is free, else a place at
     the end of the waiting list, else (every seat and place taken) it is
-    closed as turned away, with an email saying the event is full; the
-    person is emailed in each case. When the event takes nobody for
+    turned away, with an email saying the event is full; the person is
+    emailed in each case. When the event takes nobody for
     another reason (registration closed, the event cancelled) the approval
     is refused with it, and the registration stays as it was."""
     with transaction.atomic():
@@ -51,7 +51,12 @@ def approve_registration(*, registration_id: int) -> Registration:
             event, confirmed=seats.confirmed, waitlisted=seats.waitlisted, now=now
         )
         if state.code in FULL:
-            return close(registration, now, email=OutboundEmail.Kind.FULL_AT_APPROVAL)
+            return close(
+                registration,
+                now,
+                status=Status.TURNED_AWAY,
+                email=OutboundEmail.Kind.FULL_AT_APPROVAL,
+            )
         if not state.accepts_registrations:
             raise refusal(state.code, event)
         if state.code == selectors.OPEN:
@@ -75,13 +80,19 @@ def decline_registration(*, registration_id: int) -> Registration:
     declined (it never held a seat) and the person gets a short email."""
     with transaction.atomic():
         registration = lock_awaiting(registration_id)
-        return close(registration, timezone.now(), email=OutboundEmail.Kind.DECLINED)
+        return close(
+            registration,
+            timezone.now(),
+            status=Status.DECLINED,
+            email=OutboundEmail.Kind.DECLINED,
+        )
 
 
-def close(registration: Registration, now, *, email: str) -> Registration:
-    """Decline the registration (reports count it as turned away) and queue
-    ``email`` saying why, unless the person's details were erased."""
-    registration.status = Status.DECLINED
+def close(registration: Registration, now, *, status: str, email: str) -> Registration:
+    """Decide the registration without a seat (``Registration.NOT_ADMITTED``;
+    reports count both as turned away) and queue ``email`` saying why,
+    unless the person's details were erased."""
+    registration.status = status
     registration.decided_at = now
     registration.save(update_fields=["status", "decided_at"])
     if registration.purged_at is None:

@@ -38,7 +38,9 @@ def cancel_registration(
         registration, event = locking.lock_registration(
             registration_id=registration_id, token=token
         )
-        if registration.status in (Status.CANCELLED, Status.DECLINED):
+        if registration.status == Status.CANCELLED or (
+            registration.status in Registration.NOT_ADMITTED
+        ):
             return registration
         now = timezone.now()
         if not by_staff and now >= event.start:

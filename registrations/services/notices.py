@@ -119,7 +119,7 @@ def resend_registration_email(*, registration_id: int) -> Registration:
                 _("This registration is cancelled; there is nothing to resend."),
                 code="cancelled_registration",
             )
-        if registration.status == Status.DECLINED:
+        if registration.status in Registration.NOT_ADMITTED:
             raise RegistrationError(
                 _("This registration was declined; there is nothing to resend."),
                 code="declined_registration",

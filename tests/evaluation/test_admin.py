@@ -168,5 +168,9 @@ def test_an_answered_evaluation_question_is_kept(final_webinar):
     with pytest.raises(RestrictedError):
         answered.delete()
     assert EvaluationAnswer.objects.filter(question=answered).exists()
+    # Listed by the admin when it refuses, an answer never shows its words.
+    written = EvaluationAnswer.objects.filter(text__startswith="More examples").get()
+    assert "More examples" not in str(written)
+    assert str(written.question.label) in str(written)
     event.delete()
     assert not EvaluationAnswer.objects.exists()

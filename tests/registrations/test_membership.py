@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from events.models import Event
 from members.models import LibraryDomain, MemberLibrary
@@ -204,7 +205,7 @@ def test_approval_when_nobody_more_fits_closes_it_as_full(
         register(event, "carol@springfieldlibrary.org")
     with commit():
         closed = services.approve_registration(registration_id=awaiting.registration.pk)
-    assert closed.status == Status.DECLINED
+    assert closed.status == Status.TURNED_AWAY
     assert closed.decided_at is not None
     email = sent_to("ada@gmail.com")[-1]
     assert email.subject == f"No seat left: {event.title}"
@@ -213,6 +214,27 @@ def test_approval_when_nobody_more_fits_closes_it_as_full(
     assert "could not confirm" not in email.body
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
     assert confirmed.count() == 1
+
+
+def test_the_turned_away_registrants_page_says_they_are_a_member(
+    springfield, client, commit
+):
+    """From the link in their first email, someone approved when nobody
+    more fitted reads that they are a member but the event was full: not
+    "not accepted", not the note for non-members, no link to join."""
+    event = members_event(
+        capacity=1, waitlist_enabled=False, non_member_note="Register with ALA."
+    )
+    with commit():
+        awaiting = register(event, "ada@gmail.com", "Springfield Public Library")
+    token = token_from(sent_to("ada@gmail.com")[0])
+    register(event, "bob@springfieldlibrary.org")
+    services.approve_registration(registration_id=awaiting.registration.pk)
+    page = dom.text_of(client.get(reverse("registrations:manage", args=[token])))
+    assert "No seat: we confirmed that you work at a member library" in page
+    assert "Not accepted" not in page
+    assert "Register with ALA." not in page
+    assert "Join the event" not in page
 
 
 def test_approval_of_a_closed_event_is_refused(springfield, clock):
@@ -309,6 +331,26 @@ def test_the_awaiting_email_names_the_library(springfield):
     assert mail.outbox == []
 
 
+def test_promote_selected_goes_in_line_order(springfield, admin_client):
+    """Two people ticked for one freed seat: the first in line gets it, not
+    the one who registered first (approved later, she is behind)."""
+    event = members_event(capacity=1, waitlist_enabled=True)
+    ada = register(event, "ada@gmail.com", "Springfield Public Library").registration
+    bob = register(event, "bob@springfieldlibrary.org").registration
+    carol = register(event, "carol@springfieldlibrary.org").registration
+    services.approve_registration(registration_id=ada.pk)
+    # Bob's seat freed while the waiting list is kept (capacity raised and
+    # lowered would promote); cancel him by hand, as the admin allows.
+    Registration.objects.filter(pk=bob.pk).update(status=Status.CANCELLED)
+    admin_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "promote_registrations", "_selected_action": [ada.pk, carol.pk]},
+    )
+    statuses = dict(Registration.objects.values_list("email", "status"))
+    assert statuses["carol@springfieldlibrary.org"] == Status.CONFIRMED
+    assert statuses["ada@gmail.com"] == Status.WAITLISTED
+
+
 def test_staff_approve_and_decline_in_bulk_in_order_of_arrival(
     springfield, admin_client
 ):
@@ -336,8 +378,8 @@ def test_staff_approve_and_decline_in_bulk_in_order_of_arrival(
     statuses = dict(Registration.objects.values_list("name", "status"))
     assert statuses == {
         "P0": Status.CONFIRMED,
-        "P1": Status.DECLINED,
-        "P2": Status.DECLINED,
+        "P1": Status.TURNED_AWAY,
+        "P2": Status.TURNED_AWAY,
         "P3": Status.AWAITING_APPROVAL,
     }
     assert "Approved 3 registrations." in page

@@ -125,6 +125,8 @@ def test_by_category(data):
 
 
 def test_a_category_without_registrations_has_a_row(data):
+    """A category whose only event has no registrations still has a row: 0
+    registrations, its event's 8 seats, 1 event and a fill rate of 0."""
     quiet = make_category("Quiet")
     make_event("Nobody came", start=eastern(2031, 5, 5), capacity=8, categories=[quiet])
     row = next(r for r in figures.by_category(YEAR, now=NOW) if r.key == quiet.pk)
@@ -144,6 +146,8 @@ def test_by_month_reads_the_range_on_the_sites_clock(data):
 
 
 def test_by_library_with_a_row_for_no_member_library(data):
+    """A row for Shelbyville, one for Springfield, then one for registrants who
+    named no member library, each with the figures worked out by hand."""
     rows = figures.by_library(YEAR, none_label="No member library", now=NOW)
     assert [row.label for row in rows] == [
         "Shelbyville Library",
@@ -180,6 +184,9 @@ def test_by_library_with_a_row_for_no_member_library(data):
 
 
 def test_library_filter_narrows_registrations_not_seats(data):
+    """Filtered to Springfield, the totals count only its 7 registrations (4
+    seats taken) but all 19 seats; each event counts only Springfield's
+    registrations."""
     total = figures.totals(
         ReportFilters(YEAR.start, YEAR.end, library_id=data.springfield.pk), now=NOW
     )
@@ -196,6 +203,8 @@ def test_library_filter_narrows_registrations_not_seats(data):
 
 
 def test_format_filter(data):
+    """Filtered to in-person events, the totals are the one in-person event's:
+    4 registrations, 4 seats."""
     total = figures.totals(
         ReportFilters(YEAR.start, YEAR.end, format=Event.Format.IN_PERSON), now=NOW
     )
@@ -203,6 +212,9 @@ def test_format_filter(data):
 
 
 def test_by_event(data):
+    """A row per event in date order, with the figures worked out by hand; an
+    event without a seat limit has no fill rate, one not yet over no no-show
+    rate."""
     rows = figures.by_event(YEAR, now=NOW)
     assert [row.label for row in rows] == [
         "Catalog your outreach",
@@ -245,6 +257,9 @@ def test_evaluation_averages(data):
 
 
 def test_an_empty_range(data):
+    """A range without events (January 2020): no registrations, seats or
+    no-show rate in the totals, no library or category rows, and a single month
+    row with 0 registrations."""
     empty = ReportFilters(start=date(2020, 1, 1), end=date(2020, 1, 31))
     total = figures.totals(empty, now=NOW)
     assert (total.registrations, total.seats, total.no_show_rate) == (0, None, None)
@@ -254,6 +269,8 @@ def test_an_empty_range(data):
 
 
 def test_months_of_a_range():
+    """November 15, 2030 to February 1, 2031 covers four months, each given by
+    its first day."""
     filters = ReportFilters(start=date(2030, 11, 15), end=date(2031, 2, 1))
     assert filters.months() == [
         date(2030, 11, 1),
@@ -347,6 +364,8 @@ def test_each_table_takes_a_fixed_number_of_queries(
 
 
 def test_the_annual_report_takes_three_queries(data, django_assert_num_queries):
+    """The annual report takes three queries, with 2 more events as with 20
+    more."""
     grow(2)
     with django_assert_num_queries(3):
         annual.annual_report(2031)
@@ -447,3 +466,15 @@ def test_an_event_whose_attendance_was_not_taken_adds_no_no_shows(data):
         before.no_shows,
         before.confirmed_ended,
     )
+
+
+def test_turned_away_counts_the_declined_and_those_found_full_at_approval():
+    """Both ways staff decide without a seat are "turned away": declined as
+    not a member, and approved when nobody more fitted."""
+    event = make_event(start=eastern(2033, 3, 1, 14), capacity=1)
+    add(event, "seat@example.org")
+    add(event, "declined@example.org", Registration.Status.DECLINED)
+    add(event, "full@example.org", Registration.Status.TURNED_AWAY)
+    year = ReportFilters(start=date(2033, 1, 1), end=date(2033, 12, 31))
+    total = figures.totals(year, now=NOW)
+    assert (total.registrations, total.confirmed, total.turned_away) == (3, 1, 2)
