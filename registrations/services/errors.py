@@ -1,10 +1,10 @@
 """The one domain error of the registration services, and the reasons a
 registration is refused, written for the person who was refused."""
 
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.templatetags.event_tags import clock, long_date
 
 from .. import selectors
 
@@ -17,6 +17,8 @@ CAPACITY_BELOW_CONFIRMED = _(
     "fewer seats."
 )
 
+# For callers other than the event page (staff adding someone, approving),
+# which words a refusal with the seat line itself.
 REFUSALS = {
     selectors.NOT_REQUIRED: _("This event does not need registration: just join us."),
     selectors.EXTERNAL: _("Registration for this event is on the sponsor's site."),
@@ -46,6 +48,7 @@ def refusal(code: str, event: Event) -> RegistrationError:
     message = REFUSALS[code]
     if code == selectors.NOT_OPEN:
         opens = event.registration_opens.astimezone(event.tz)
-        date = dateformat.format(opens, "l, F j, Y, g:i A")
-        message = str(message).format(date=f"{date} {event.time_zone_label}")
+        # The date and time as the page writes them.
+        date = f"{long_date(opens)}, {clock(opens)} {event.time_zone_label}"
+        message = str(message).format(date=date)
     return RegistrationError(message, code=code)

@@ -19,7 +19,7 @@ from registrations.selectors import (
     with_seat_counts,
 )
 from registrations.services import waitlist
-from tests.builders import make_event
+from tests.builders import eastern, make_event
 
 from .conftest import register, sent_to, token_from
 
@@ -318,15 +318,20 @@ def test_registration_closes_at_the_event_start_by_default():
     assert error.value.code == "closed"
 
 
-def test_registration_not_yet_open_says_when_it_opens():
-    """Before ``registration_opens`` the error names the opening date."""
-    opens = timezone.now() + timedelta(days=2)
-    event = make_event(registration_opens=opens)
+def test_registration_not_yet_open_says_when_it_opens(clock):
+    """Before ``registration_opens`` the error names the opening date and
+    time as the event page writes them ("Saturday, December 5, 2026, 2:00pm"),
+    in the event's zone."""
+    opens = eastern(2031, 10, 4, 14)
+    clock.now = opens - timedelta(days=2)
+    event = make_event(start=opens + timedelta(days=10), registration_opens=opens)
     with pytest.raises(services.RegistrationError) as error:
         register(event, 1)
     assert error.value.code == "not_open"
-    assert str(opens.astimezone(event.tz).year) in error.value.message
-    assert "Eastern Time" in error.value.message
+    assert error.value.message == (
+        "Registration for this event opens on Saturday, October 4, 2031, 2:00pm "
+        f"{event.time_zone_label}."
+    )
 
 
 @pytest.mark.parametrize(

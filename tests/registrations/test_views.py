@@ -183,12 +183,17 @@ def test_invalid_form_shows_errors_and_keeps_what_was_typed(client):
 
 
 def test_refusal_from_the_service_is_shown_on_the_event_page(client):
-    """If the event filled up after the page was loaded, the member sees why."""
+    """If the event filled up after the page was loaded, the member sees
+    why in an alert in the registration box, in the seat line's own words
+    (the service's sentence for other callers is not shown)."""
     event = make_event(capacity=1, waitlist_enabled=False)
     register(event, 1)
     response = post_registration(client, event)
-    html = response.content.decode()
-    assert "Sorry, this event is full." in html
+    box = dom.find(dom.parse(response), "div", class_="registration-box")
+    alert = dom.find(box, role="alert")
+    assert dom.text(alert) == "This event is full."
+    assert "Sorry" not in dom.text_of(response)
+    assert len(dom.find_all(box, "p", class_="seat-status")) == 1
     assert Registration.objects.count() == 1
 
 
@@ -227,10 +232,12 @@ def test_registration_post_needs_the_csrf_token():
 
 
 def test_registering_for_a_closed_event_shows_the_reason(client):
-    """A POST after registration closed is refused with the reason."""
+    """A POST after registration closed is refused with the reason, in the
+    seat line's words, in an alert."""
     event = make_event(registration_closes=timezone.now() - timedelta(minutes=1))
     response = post_registration(client, event)
-    assert "Registration for this event has closed." in response.content.decode()
+    alert = dom.find(dom.parse(response), role="alert")
+    assert dom.text(alert) == "Registration closed"
     assert not Registration.objects.exists()
 
 
