@@ -29,11 +29,15 @@ def missed(result) -> list[str]:
 
 
 def test_all_met():
+    """Figures that meet every target (500 PDFs in a minute, all made, memory
+    steady) miss none of the three targets."""
     assert missed(figures()) == []
     assert len(certificates.targets(figures())) == 3
 
 
 def test_over_two_minutes_for_500_is_a_miss():
+    """500 certificates taking over two minutes (121 s) miss the time target,
+    and only that one."""
     assert missed(figures(total_seconds=121.0)) == ["certificates: 500 in <120 s"]
 
 
@@ -45,12 +49,16 @@ def test_a_quick_run_is_scaled_to_500():
 
 
 def test_memory_growing_with_the_count_is_a_miss():
+    """Peak memory growing by 30 MB after the first 100 PDFs misses the memory
+    target, and only that one."""
     assert missed(figures(peak_rss_mb_after_all=200.0)) == [
         "certificates: peak memory +<20 MB after 100"
     ]
 
 
 def test_a_pdf_not_made_is_a_miss():
+    """One PDF of the 500 not made misses the "every PDF made" target, and only
+    that one."""
     assert missed(figures(made=499)) == ["certificates: every PDF made"]
 
 

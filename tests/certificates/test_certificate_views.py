@@ -80,6 +80,8 @@ def test_the_page_is_not_indexed_and_keeps_the_site_referrer_policy(client, issu
 
 
 def test_an_unknown_code_is_a_404_that_says_so(client, issued):
+    """A code one character off gives a 404 page saying no certificate has this
+    code, and naming nobody."""
     wrong = issued.code[:-1] + ("y" if issued.code.endswith("x") else "x")
     response = verification_page(client, wrong)
     assert response.status_code == 404
@@ -161,6 +163,8 @@ def test_the_registrants_page_links_to_the_download_that_serves_the_pdf(
 
 
 def test_a_bad_token_is_the_unknown_link_page(client, issued):
+    """A download link whose token is not real gives the 404 "We don't
+    recognize this link" web page, not a PDF."""
     response = client.get(
         reverse("registrations:certificate_pdf", kwargs={"token": "not-a-token"})
     )
@@ -193,6 +197,8 @@ def test_a_certificate_still_being_made_says_it_will_come_by_email(clock, client
 
 
 def test_a_registrant_without_a_certificate_has_nothing_to_download(clock, client):
+    """An attendee who was issued no certificate (attendance not made final)
+    gets a 404 page saying there is no certificate to download."""
     _event, (registration,) = past_webinar_with_attendees(clock)
     response = client.get(download_url(registration))
     assert response.status_code == 404

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_a_past_webinar_with_pat_readers_certificate(
     django_capture_on_commit_callbacks,
 ):
+    """The demo has a past, published "SOS for Library Professionals (ALA
+    Webinar)" worth 1.0 CE hour with attendance final; Pat Reader of
+    Springfield Public Library attended and sent the evaluation, and Pat's
+    certificate is issued for 1.0 hour with its PDF made. The demo emails
+    nobody."""
     load_demo_data()
     add_demo_registrations()
     with django_capture_on_commit_callbacks(execute=True):
@@ -52,6 +57,8 @@ def test_the_demo_has_a_past_webinar_with_pat_readers_certificate(
 
 
 def test_the_demo_certificate_is_made_once():
+    """Adding the demo certificate a second time adds nothing: there is only
+    ever one."""
     load_demo_data()
     assert add_demo_certificate() is not None
     assert add_demo_certificate() is None

@@ -264,6 +264,9 @@ def test_rendering_fetches_nothing_from_another_host(
     ],
 )
 def test_only_data_urls_and_the_static_folder_are_local(url, allowed):
+    """Only data: URLs and files inside the static folder count as local; a path
+    that climbs out of it, any other file, a file URL naming a host, and web or
+    FTP addresses do not."""
     assert documents.is_local_resource(url) is allowed
 
 

@@ -20,6 +20,9 @@ assert "weasyprint" in sys.modules, "the check itself is wrong"
 
 
 def test_weasyprint_is_loaded_only_where_a_pdf_is_made():
+    """In a fresh Python process, loading every page, the admin, the services and
+    the code that runs management commands does not load WeasyPrint; loading
+    the code that makes the PDF does."""
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", CHECK],
         cwd=settings.BASE_DIR,

@@ -79,6 +79,9 @@ def test_certificate_records_go_after_their_own_retention(clock, certified):
 
 
 def test_the_retention_is_a_setting(clock, certified, settings):
+    """CERTIFICATE_RETENTION_DAYS decides how long certificates are kept: set to
+    100, none is deleted 99 days on, and two days later both are (Pat's, and
+    Sam's withdrawn one)."""
     settings.CERTIFICATE_RETENTION_DAYS = 100
     clock.advance(days=99)
     assert services.purge_certificates() == 0
@@ -88,6 +91,8 @@ def test_the_retention_is_a_setting(clock, certified, settings):
 
 
 def test_the_privacy_page_says_how_long_certificates_are_kept(client, settings):
+    """The privacy page says certificates are kept for the number of days set
+    (here 1095) after the event."""
     settings.CERTIFICATE_RETENTION_DAYS = 1095
     text = " ".join(client.get("/privacy/").text.split())
     assert "certificate" in text

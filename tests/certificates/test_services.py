@@ -90,6 +90,8 @@ def test_the_category_gives_hours_and_policy_the_event_leaves_empty(clock):
 
 
 def test_attendance_cannot_be_final_before_the_end(clock):
+    """Attendance cannot be made final while the event is still on: it is refused
+    as not ended, and the event stays not final."""
     event = make_event(start=clock.now + timedelta(days=1), ce_hours=Decimal(1))
     clock.advance(days=1, minutes=30)  # started, not ended
     with pytest.raises(services.RegistrationError) as refused:
@@ -194,6 +196,8 @@ def test_the_made_pdf_is_emailed_as_an_attachment(
 def test_a_withdrawn_certificate_is_not_emailed(
     clock, django_capture_on_commit_callbacks
 ):
+    """A certificate withdrawn after its PDF was made and its email queued is not
+    emailed: the email fails and nothing is sent."""
     event, (_pat,) = past_webinar_with_attendees(clock)
     services.mark_attendance_final(event_id=event.pk)
     certificate = Certificate.objects.get()
@@ -253,6 +257,9 @@ def test_the_evaluation_email_links_to_the_attendees_own_evaluation(
 
 
 def test_close_attendance_command(clock):
+    """The ``close_attendance`` command makes attendance final for a webinar
+    whose code window has closed, issues its certificate and says it made
+    attendance final for one event."""
     from io import StringIO
 
     from django.core.management import call_command

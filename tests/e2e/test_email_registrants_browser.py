@@ -22,6 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_preview_then_send_to_the_waiting_list(page, axe_violations):
+    """In a real browser, staff choose the waiting list, write a message and
+    preview it (the first person waiting greeted by name, staff's "<b>" shown
+    as text); the page with its preview has no accessibility violations; "Send
+    to 2 people" goes back to the event, which says the message is on its way
+    to 2 people."""
     event = make_event(
         "Genealogy Basics",
         start=timezone.now() + timedelta(days=3),

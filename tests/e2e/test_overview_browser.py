@@ -46,6 +46,9 @@ def busy_week():
 def test_the_overview_is_accessible_and_its_bars_have_words(
     page, busy_week, axe_violations
 ):
+    """Staff who sign in see "Needs attention"; the fill bar is a meter named
+    "3 of 5 seats", words also shown on the page; the failed email has its
+    link; axe finds no violation; the event's title leads to its roster."""
     sign_in_as_staff(page)
     expect(page.get_by_role("heading", name="Needs attention")).to_be_visible()
     meter = page.get_by_role("meter", name="3 of 5 seats")

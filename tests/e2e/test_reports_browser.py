@@ -24,6 +24,9 @@ def assert_no_violations(page, axe_violations):
 
 
 def test_the_report_page_is_accessible(page, axe_violations):
+    """Staff see the 2031 report with its heading, the month chart and the
+    library table, and axe finds no violation; choosing Shelbyville and
+    pressing Enter on "Show figures" narrows the totals to its 5 registrations."""
     build_dataset()
     sign_in_as_staff(page)
     page.goto(YEAR_2031)
@@ -44,6 +47,8 @@ def test_the_report_page_is_accessible(page, axe_violations):
 
 
 def test_a_refused_filter_is_accessible(page, axe_violations):
+    """A range that ends before it starts: the "To" field is marked invalid,
+    the message is under it, and axe finds no violation."""
     sign_in_as_staff(page)
     page.goto("/admin/reports/?start=2031-06-01&end=2031-01-01")
     field = page.get_by_label("To", exact=True)
@@ -55,6 +60,8 @@ def test_a_refused_filter_is_accessible(page, axe_violations):
 
 
 def test_the_annual_report_is_accessible(page, axe_violations):
+    """From the report, "Annual report" then "2031" lead to the 2031 annual
+    report, saying 4 different people, and axe finds no violation."""
     build_dataset()
     sign_in_as_staff(page)
     page.goto("/admin/reports/")

@@ -41,6 +41,8 @@ def test_the_copy_asks_the_same_evaluation(final_webinar):
 
 
 def test_an_event_without_an_evaluation_is_copied_without_one():
+    """Copying an event that has no evaluation questions gives a copy with none,
+    and no questions are created."""
     plain = make_event()
     copy = duplicate_event_with_questions(event_id=plain.pk)
     assert not copy.evaluation_questions.exists()

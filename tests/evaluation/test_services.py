@@ -178,6 +178,8 @@ def test_only_confirmed_attendees_may_send_it(not_attendees, who):
 
 
 def test_an_unknown_token_is_refused(final_webinar):
+    """An evaluation sent with a link that matches no registration is refused as
+    not found, and nothing is stored."""
     with pytest.raises(services.RegistrationError) as refused:
         services.submit_evaluation(token="no-such-token", answers={})
     assert refused.value.code == services.NOT_FOUND

@@ -192,6 +192,8 @@ def test_a_rating_out_of_range_is_refused(client, final_webinar, rating):
 
 
 def test_too_long_a_text_is_refused(client, final_webinar):
+    """A written answer over 2,000 characters is refused with a message saying
+    "at most 2000 characters", and nothing is stored."""
     event, (pat, _sam) = final_webinar
     response = client.post(url(pat), form_data(event, other="x" * 2001))
     assert response.status_code == 200
@@ -276,6 +278,9 @@ def test_an_event_without_an_evaluation_says_so(client, clock):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_unknown_link_gets_the_unknown_link_page(client, method):
+    """Opening or sending an evaluation link that matches no registration gives
+    the private (not cached, not indexed) 404 "We don't recognize this link"
+    page."""
     make_event()
     path = reverse("registrations:evaluation", kwargs={"token": "not-a-real-token"})
     response = getattr(client, method)(path)
@@ -326,6 +331,8 @@ def test_the_service_refusal_is_shown_when_it_comes_late(
 
 
 def test_head_and_other_methods(client, final_webinar):
+    """A HEAD request for the evaluation page works (200); a PUT is refused as
+    not allowed (405)."""
     _event, (pat, _sam) = final_webinar
     assert client.head(url(pat)).status_code == 200
     assert client.put(url(pat)).status_code == 405

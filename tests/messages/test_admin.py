@@ -77,6 +77,9 @@ def send_after_preview(client, event, **data):
 
 
 def test_the_page_offers_each_group_with_its_count(staff, client, workshop):
+    """The page offers each group to write to with how many people are in it
+    (confirmed, waiting list, attended); before a preview there is only
+    "Preview", no "Send" button."""
     event, _people = workshop
     page = parse(client.get(page_url(event)))
     radios = find_all(page, "input", type="radio", name="audience")
@@ -98,6 +101,8 @@ def test_the_page_offers_each_group_with_its_count(staff, client, workshop):
 
 
 def test_the_event_page_and_its_roster_link_to_it(staff, client, workshop):
+    """The event's admin page and its roster of registrations both link to the
+    "Email registrants" page."""
     event, _people = workshop
     change = parse(client.get(reverse("admin:events_event_change", args=[event.pk])))
     assert page_url(event) in hrefs(change)
@@ -139,6 +144,10 @@ def test_the_preview_shows_the_email_and_sends_nothing(
 def test_send_queues_it_records_it_and_goes_back_to_the_event(
     staff, client, workshop, django_capture_on_commit_callbacks
 ):
+    """After a preview, "Send" emails everyone in the chosen group (here the two
+    on the waiting list), keeps the message with who sent it, notes it in the
+    event's history, and goes back to the event page, which says the message is
+    on its way."""
     event, _people = workshop
     with django_capture_on_commit_callbacks(execute=True):
         response = send_after_preview(client, event, audience="waitlisted")
@@ -194,6 +203,8 @@ def test_sending_the_same_preview_twice_sends_once(
 
 
 def test_the_page_lists_what_was_sent_before(staff, client, workshop):
+    """A message sent earlier is listed on the page with its subject, its group
+    and how many people it went to."""
     event, _people = workshop
     send_after_preview(client, event, audience="attended", subject="Thank you")
     table = find(parse(client.get(page_url(event))), "table", id="earlier-messages")
@@ -202,6 +213,8 @@ def test_the_page_lists_what_was_sent_before(staff, client, workshop):
 
 
 def test_send_without_the_preview_previews_instead(staff, client, workshop):
+    """Pressing "Send" without a preview sends nothing: the page says the
+    message changed since its preview and now offers "Send to 2 people"."""
     event, _people = workshop
     response = client.post(page_url(event), {**fields(), "send": "1"})
     assert response.status_code == 200
@@ -236,6 +249,8 @@ def test_a_message_changed_after_its_preview_is_not_sent(
 
 
 def test_a_preview_of_another_event_is_not_sent(staff, client, workshop):
+    """A preview made for another event cannot be used to send on this one:
+    no message is sent."""
     event, _people = workshop
     other = make_event(start=event.start)
     signed = preview_signature(other, "confirmed", "Room change", BODY)
@@ -255,6 +270,9 @@ def test_a_preview_of_another_event_is_not_sent(staff, client, workshop):
     ],
 )
 def test_bad_input_is_said_on_the_page(staff, client, workshop, data, said):
+    """A missing subject, a blank message, a subject or message too long, or a
+    group unknown or not chosen: the page says what is wrong, asks to correct it
+    and shows no preview."""
     event, _people = workshop
     response = client.post(page_url(event), {**data, "preview": "1"})
     assert response.status_code == 200
@@ -264,6 +282,8 @@ def test_bad_input_is_said_on_the_page(staff, client, workshop, data, said):
 
 
 def test_a_group_with_nobody_in_it_is_refused_on_the_page(staff, client, workshop):
+    """With nobody left on the waiting list (both cancelled), a preview to it is
+    refused: the page says nobody is on the waiting list and shows no preview."""
     event, people = workshop
     for name in ["Dora", "Eve"]:
         people[name].status = "cancelled"
@@ -276,6 +296,9 @@ def test_a_group_with_nobody_in_it_is_refused_on_the_page(staff, client, worksho
 
 
 def test_a_group_emptied_between_preview_and_send_is_said(staff, client, workshop):
+    """If the group empties after the preview (the only attendee is unticked),
+    "Send" sends nothing and the page says nobody is recorded as having
+    attended."""
     event, people = workshop
     signed = preview_signature(event, "attended", "Room change", BODY)
     people["Ada"].attended = False
@@ -316,6 +339,7 @@ def test_a_manager_with_only_the_registration_permission_may_write(client, works
 
 
 def test_an_unknown_event_is_not_found(staff, client, workshop):
+    """The page for an event that does not exist is a 404."""
     event, _people = workshop
     assert (
         client.get(page_url(event).replace(str(event.pk), "999999")).status_code == 404

@@ -94,6 +94,9 @@ def test_reaches_exactly_the_chosen_group(workshop, audience, reached, clock):
 
 
 def test_keeps_the_message_and_who_sent_it(workshop):
+    """The message is kept with its event, its group and the staff member who
+    sent it; the subject becomes one trimmed line, and the browser's line
+    endings in the message become plain ones, the trailing one dropped."""
     event, _people = workshop
     staff = get_user_model().objects.create_user("lena", is_staff=True)
     message = send(
@@ -193,6 +196,9 @@ def test_reads_the_recipients_under_the_event_lock(workshop, monkeypatch):
     ],
 )
 def test_refuses_an_empty_or_too_long_message(workshop, subject, body, said):
+    """An empty or blank subject or message, a subject over 200 characters or a
+    message over 5,000 is refused with a message saying so; nothing is kept or
+    queued."""
     event, _people = workshop
     with pytest.raises(services.RegistrationError) as refused:
         send(event, Audience.CONFIRMED, subject=subject, body=body)
@@ -202,6 +208,8 @@ def test_refuses_an_empty_or_too_long_message(workshop, subject, body, said):
 
 
 def test_a_message_of_the_longest_length_is_sent(workshop):
+    """A subject of exactly 200 characters and a message of exactly 5,000 are
+    accepted and sent (to the one attendee)."""
     event, _people = workshop
     message = send(event, Audience.ATTENDED, subject="x" * 200, body="y" * 5000)
     assert message.recipient_count == 1
@@ -223,6 +231,8 @@ def test_refuses_when_nobody_is_in_the_group(clock):
 
 
 def test_refuses_an_unknown_group_or_event(workshop):
+    """A group that does not exist is refused as an unknown group, and an event
+    that does not exist as not found."""
     event, _people = workshop
     with pytest.raises(services.RegistrationError) as refused:
         send(event, "everyone")
@@ -239,6 +249,8 @@ def test_refuses_an_unknown_group_or_event(workshop):
 
 
 def test_counts_each_group_in_one_query(workshop, django_assert_num_queries):
+    """Counting the people in each group (2 confirmed, 2 waiting, 1 attended)
+    takes a single database query."""
     event, _people = workshop
     with django_assert_num_queries(1):
         counts = services.count_audiences(event)
@@ -262,6 +274,8 @@ def test_someone_erased_before_their_email_went_out_is_not_written_to(workshop):
 
 
 def test_an_email_whose_message_was_deleted_is_not_sent(workshop):
+    """If the message is deleted after its email was queued, the email is marked
+    failed and nothing is sent."""
     event, _people = workshop
     message = send(event, Audience.ATTENDED)
     email = OutboundEmail.objects.get(message=message)

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_same_address_has_the_same_key_on_every_event():
+    """The same address, whatever its capital letters, has the same key on every
+    event; another address has another key, and the key does not show the
+    address."""
     first = register(make_event(), "Pat.Reader@Springfield.example").registration
     second = register(make_event(), "pat.reader@springfield.example").registration
     other = register(make_event(), "sam@springfield.example").registration
@@ -24,6 +27,8 @@ def test_the_same_address_has_the_same_key_on_every_event():
 
 
 def test_a_purged_registration_keeps_its_key_when_saved_again(clock):
+    """A registration whose personal data was purged keeps its attendee key, and
+    saving it again does not change the key."""
     event = make_event(start=clock.now + timedelta(days=1))
     registration = register(event, "pat@springfield.example").registration
     key = registration.attendee_key

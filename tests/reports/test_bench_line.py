@@ -9,6 +9,9 @@ def row(name, ms, queries):
 
 
 def test_a_slow_page_or_a_growing_query_count_is_a_missed_target():
+    """At the largest size, a page over 300 ms or with more queries than at the
+    smallest misses; a fast page with as many queries meets both targets; the
+    section has a line for the large size's reports page."""
     sizes = {
         "small": {"staff": [row("overview", 30, 10), row("reports", 40, 15)]},
         "large": {"staff": [row("overview", 70, 10), row("reports", 1069, 16)]},
@@ -24,5 +27,6 @@ def test_a_slow_page_or_a_growing_query_count_is_a_missed_target():
 
 
 def test_nothing_measured_says_so():
+    """Nothing measured: no targets, and the section ends "skipped: not run"."""
     assert staff_pages.checks({}) == []
     assert staff_pages.section({})[-1] == "skipped: not run"

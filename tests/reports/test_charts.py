@@ -100,6 +100,8 @@ def test_a_zero_still_gets_its_mark():
 
 
 def test_all_zeros_draw_flat_bars_not_an_error():
+    """When every value is 0 the chart is still drawn, a flat bar for each
+    point."""
     root = parse(bar_chart(title="t", summary="s", points=[("A", 0), ("B", 0)]))
     assert [height(r) for r in rects(root)] == [0, 0]
 
@@ -134,6 +136,8 @@ def test_labels_and_title_are_text_never_markup():
 
 
 def test_long_labels_are_cut_and_kept_whole_in_their_title():
+    """A label too long for the chart is shortened and ends in an ellipsis; the
+    full name is kept in its tooltip."""
     name = "Springfield Township Public Library, Main Branch"
     root = parse(bar_chart(title="t", summary="s", points=[(name, 1)]))
     (label,) = [
@@ -161,6 +165,8 @@ def test_no_points_says_no_data():
 
 
 def test_many_points_widen_the_chart_and_slant_the_labels():
+    """Thirty points: thirty bars, a chart wider than 480, every label turned
+    at an angle."""
     points = [(f"Event {n}", n) for n in range(30)]
     root = parse(bar_chart(title="t", summary="s", points=points))
     assert len(rects(root)) == 30
@@ -182,6 +188,7 @@ def test_nothing_is_styled_inline_or_loaded_from_elsewhere():
 
 
 def test_a_value_that_is_no_number_is_refused():
+    """A value that is not a number (NaN) is refused with a ValueError."""
     with pytest.raises(ValueError):
         bar_chart(title="t", summary="s", points=[("A", float("nan"))])
 

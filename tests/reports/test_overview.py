@@ -85,6 +85,9 @@ def user_in(*group_names: str, username: str = "someone"):
 
 
 def test_week_starts_on_monday_midnight_site_time():
+    """A week starts on Monday at midnight on the site's clock (New York): a
+    Wednesday's week starts the Monday before, and Sunday evening in Los
+    Angeles, already Monday in New York, starts the next week."""
     monday = week_start(WEDNESDAY_NOON)
     assert monday == eastern(2031, 10, 20, 0)
     # Sunday night in Los Angeles is already Monday in New York.
@@ -147,6 +150,9 @@ def test_each_event_counts_its_seats_waiting_and_awaiting(now):
 
 
 def test_full_events_with_people_waiting(now):
+    """An upcoming full event with someone waiting is listed, with 1 waiting; a
+    full event with no one waiting, one that is over and a cancelled one are
+    not."""
     full_waiting = days_ahead(now, 3, title="Full and waiting", capacity=1)
     register(full_waiting, 1)
     register(full_waiting, 2)
@@ -185,6 +191,9 @@ def test_events_within_a_week_under_a_quarter_full(now):
 
 
 def test_failing_emails_are_counted(now):
+    """No failing emails at first; two emails marked failed are counted (a sent
+    one is not) and the overview needs attention; once one is 15 days old and
+    the other's registrant has been purged, none are counted."""
     event = days_ahead(now, 10)
     for n in range(4):
         register(event, n)
@@ -291,6 +300,8 @@ def test_hours_and_policy_from_the_category(clock, final_webinar):
 
 
 def test_a_category_saying_no_certificates_owes_none(clock, final_webinar):
+    """An event with no hours or policy of its own, in a category whose policy
+    is no certificates, gives none, so no one is listed as owed a certificate."""
     event = final_webinar("No certificates here", hours="", policy="")
     event.categories.add(
         make_category("Chat", ce_hours=Decimal("1.0"), certificate_policy="none")
@@ -300,6 +311,9 @@ def test_a_category_saying_no_certificates_owes_none(clock, final_webinar):
 
 
 def test_evaluated_policy_owes_only_those_who_sent_the_evaluation(clock, final_webinar):
+    """Where only attendees who completed the evaluation get a certificate,
+    none is owed until one of them completes it; then that one attendee is owed
+    one."""
     event = final_webinar("Evaluated", policy=CertificatePolicy.EVALUATED)
     assert not Certificate.objects.filter(event=event).exists()
     assert not staff_overview().certificates_not_sent
@@ -326,6 +340,9 @@ def test_not_final_yet_or_withdrawn_owes_nothing(clock):
 
 
 def test_registrations_awaiting_approval(now):
+    """An upcoming event with two registrations awaiting approval is listed
+    with 2 awaiting; an event already over, and one with no one awaiting, are
+    not."""
     waiting = days_ahead(now, 5, title="Members only")
     add_registrants(waiting, Status.AWAITING_APPROVAL, 2)
     past = days_ahead(now, 5, title="Over")
@@ -338,6 +355,8 @@ def test_registrations_awaiting_approval(now):
 
 
 def test_nothing_needs_attention_on_a_quiet_calendar(now, client):
+    """With one event, half full, nothing needs attention, and the admin's
+    first page says "Nothing needs attention." to a roster viewer."""
     days_ahead(now, 2, title="Half full", capacity=2)
     register(Event.objects.get(), 1)
     overview = staff_overview()
@@ -369,6 +388,9 @@ def busy_calendar(clock, count: int) -> None:
 def test_the_overview_costs_seven_queries_however_many_events(
     now, count, django_assert_num_queries
 ):
+    """The overview takes seven queries with 2 or with 20 events of each kind;
+    this week lists them all, each list of things to fix stops at the number
+    shown, and the full events' list says when there are more."""
     busy_calendar(now, count)
     with django_assert_num_queries(7):
         overview = staff_overview()
@@ -430,6 +452,8 @@ def test_the_fill_bar_says_its_figures_in_words(now, client, manager):
 
 
 def test_an_event_without_a_seat_limit_has_no_bar(now, client, manager):
+    """An event this week with no seat limit has no fill bar, only the words "1
+    registered, no seat limit"."""
     event = make_event("Open house", start=eastern(2031, 10, 23, 14), capacity=None)
     register(event, 1)
     client.force_login(manager)
@@ -460,6 +484,10 @@ def troubled(now):
 
 
 def test_each_line_links_to_the_page_that_fixes_it(client, manager, troubled):
+    """For staff in every group, each line that needs attention links, in
+    order, to the full event's waiting list, the slow-filling event's edit
+    page, the failing emails, the past event's "Take attendance" page and the
+    registrations awaiting approval."""
     full, low, past = troubled
     client.force_login(manager)
     roster = reverse("admin:registrations_registration_changelist")
@@ -520,6 +548,10 @@ def test_roster_viewers_get_links_only_where_they_may_go(client, troubled):
 def test_certificate_lines_link_to_take_attendance_and_the_certificates(
     clock, client, manager, final_webinar
 ):
+    """An event whose certificate PDFs are stalled links to its certificates,
+    one whose attendees are owed certificates to its "Take attendance" page;
+    the lines say "2 certificates' PDFs not made" and "2 attendees owed a
+    certificate have none"."""
     stalled = final_webinar("Stalled")
     owed = final_webinar("Owed", hours="")
     Event.objects.filter(pk=owed.pk).update(ce_hours=Decimal("1.0"))
@@ -544,6 +576,9 @@ def test_certificate_lines_link_to_take_attendance_and_the_certificates(
 
 
 def test_event_editors_alone_see_the_app_list_only(now, client):
+    """A staff member who is only an event editor gets the admin's first page
+    with its list of apps, but no overview: no needs-attention section, none of
+    the week's events and no overview stylesheet."""
     days_ahead(now, 1, title="Thursday webinar")
     client.force_login(user_in(EVENT_EDITORS))
     page = client.get(reverse("admin:index"))
@@ -556,6 +591,8 @@ def test_event_editors_alone_see_the_app_list_only(now, client):
 
 
 def test_roster_viewers_see_the_overview_and_the_app_list(now, client):
+    """A roster viewer sees the overview (the needs-attention section and this
+    week's event) and the list of apps with its link to the registrations."""
     days_ahead(now, 1, title="Thursday webinar")
     client.force_login(user_in(ROSTER_VIEWERS))
     page = client.get(reverse("admin:index"))
@@ -579,6 +616,8 @@ def test_the_overview_links_to_the_reports_once_they_exist(now, client, manager)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
+    """Someone not signed in who opens the admin's first page is sent to sign
+    in."""
     page = client.get(reverse("admin:index"))
     assert page.status_code == 302
     assert reverse("admin:login") in page["Location"]

@@ -79,6 +79,9 @@ def read_csv(response) -> list[list[str]]:
     ],
 )
 def test_signed_out_visitors_are_sent_to_sign_in(client, url):
+    """Someone not signed in who opens the report, a CSV download, the annual
+    report's index, the annual report or its CSV is sent to the admin's sign-in
+    page."""
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
@@ -94,17 +97,23 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, url):
     ],
 )
 def test_staff_who_may_not_view_registrations_are_refused(client, url):
+    """Staff who may view and change events but not view registrations get 403
+    on the report, its CSV, the annual report and the annual CSV."""
     sign_in(client, permissions=["view_event", "change_event"])
     assert client.get(url).status_code == 403
 
 
 def test_a_user_who_is_not_staff_is_refused_even_with_the_permission(client):
+    """Someone who may view registrations but is not staff gets 403 on the
+    report."""
     sign_in(client, is_staff=False, permissions=["view_registration"])
     assert client.get(REPORT).status_code == 403
 
 
 @pytest.mark.parametrize("group", [ROSTER_VIEWERS, REGISTRATION_MANAGERS])
 def test_roster_viewers_and_managers_see_the_reports(client, group):
+    """Roster viewers and registration managers alike open the report, the
+    month CSV and the 2031 annual report."""
     sign_in(client, group=group)
     assert client.get(REPORT).status_code == 200
     assert client.get(csv_url("month")).status_code == 200
@@ -130,6 +139,12 @@ def row_cells(table, label: str) -> list[str]:
 
 
 def test_the_page_shows_totals_and_each_breakdown_with_chart_and_table(viewer, data):
+    """For 2031 the totals table has its columns and figures (4 events, 14
+    registrations, 9 confirmed, 6 attended); the months, member libraries,
+    categories, fullest events and evaluations each have a named chart, a table
+    and a CSV link for the range; the events and the evaluations by event have
+    a table and no chart; the library table has a "No member library" row and
+    Springfield's figures; and the page links to the annual report."""
     page = dom.parse(viewer.get(REPORT, YEAR_2031))
     totals = dom.find(page, "table", id="table-totals")
     headers = [dom.text(th) for th in dom.find_all(totals, "th", scope="col")]
@@ -215,6 +230,9 @@ def test_each_chart_draws_the_rows_of_the_table_beside_it(viewer, data, monkeypa
 
 
 def test_the_page_defaults_to_this_calendar_year(viewer, clock):
+    """With no dates given, the report covers this calendar year: the start and
+    end fields read January 1 and December 31 of this year, and the totals are
+    shown."""
     page = dom.parse(viewer.get(REPORT))
     year = clock.now.year
     assert dom.attribute(dom.find(page, "input", name="start"), "value") == (
@@ -227,6 +245,9 @@ def test_the_page_defaults_to_this_calendar_year(viewer, clock):
 
 
 def test_the_filters_narrow_the_figures(viewer, data):
+    """Choosing Springfield and the Outreach category narrows the 2031 totals
+    to Springfield's registrations at Outreach events: 2 events, 5
+    registrations."""
     response = viewer.get(
         REPORT,
         {**YEAR_2031, "library": data.springfield.pk, "category": data.outreach.pk},
@@ -286,6 +307,8 @@ def test_bad_filters_are_a_message_on_their_field(viewer, query, field, message)
 
 
 def test_the_page_names_nobody(viewer, data):
+    """The report gives figures only: no registrant's email address or name
+    (Pat's) appears on it."""
     content = viewer.get(REPORT, YEAR_2031).content.decode()
     assert "pat@spring.example" not in content
     assert "Pat" not in content
@@ -295,6 +318,9 @@ def test_the_page_names_nobody(viewer, data):
 
 
 def test_each_table_downloads_as_csv_with_its_columns(viewer, data):
+    """The member library table downloads as a UTF-8 CSV file named for the
+    table and the range, with the table's column headings and a row for each
+    library, the "No member library" row last."""
     response = viewer.get(csv_url("library"), YEAR_2031)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -319,6 +345,10 @@ def test_each_table_downloads_as_csv_with_its_columns(viewer, data):
 
 
 def test_the_month_csv(viewer, data):
+    """The 2031 month CSV has a heading row and a row for each of the 12
+    months; March has 2 events, 10 registrations, 14 seats and a 42.9 fill
+    rate; April, whose only event has no seat limit, leaves its seats and fill
+    rate blank."""
     rows = read_csv(viewer.get(csv_url("month"), YEAR_2031))
     assert rows[0][:3] == ["Month", "Events", "Registrations"]
     assert rows[0][-2:] == ["Seats", "Fill rate"]
@@ -342,6 +372,8 @@ def test_the_month_csv(viewer, data):
     ],
 )
 def test_every_table_downloads(viewer, data, table):
+    """Every table of the report downloads as a CSV file named for the table
+    and the range, with a heading row and at least one row of figures."""
     response = viewer.get(csv_url(table), YEAR_2031)
     assert response.status_code == 200
     assert (
@@ -368,6 +400,7 @@ def test_each_csv_has_the_columns_and_rows_of_its_table_on_the_page(viewer, data
 
 
 def test_an_unknown_table_is_a_404(viewer):
+    """Asking for the CSV of a table that does not exist ("people") is a 404."""
     assert viewer.get(csv_url("people")).status_code == 404
 
 
@@ -395,6 +428,10 @@ ANNUAL_2031 = reverse("reports:annual", kwargs={"year": 2031})
 
 
 def test_the_annual_report(viewer, data):
+    """The 2031 annual report says 4 different people attended; its table gives
+    Springfield 2 people and 3 attendances, and everyone 4 people, 6
+    attendances, 2 certificates and 2.5 CE hours; it has a chart, a link to its
+    CSV, 2031 and 2030 in its year picker, and no warning."""
     response = viewer.get(ANNUAL_2031)
     assert "In 2031, 4 different people" in dom.text_of(response)
     page = dom.parse(response)
@@ -421,6 +458,10 @@ def test_attendances_purged_before_fingerprints_are_said(viewer, data):
 
 
 def test_the_annual_csv(viewer, data):
+    """The 2031 annual report downloads as almanac-annual-report-2031.csv: a
+    row per member library (people and attendances, certificates and CE hours
+    left blank), then everyone, each person once, with 2 certificates and 2.5
+    hours."""
     response = viewer.get(reverse("reports:annual_csv", kwargs={"year": 2031}))
     assert (
         'filename="almanac-annual-report-2031.csv"' in (response["Content-Disposition"])
@@ -450,6 +491,7 @@ def test_one_person_at_two_events_counts_once(viewer, data):
 
 
 def test_the_annual_index_goes_to_this_year(viewer, clock):
+    """The annual report's index sends staff on to this year's annual report."""
     response = viewer.get(reverse("reports:annual_index"))
     assert response["Location"] == reverse(
         "reports:annual", kwargs={"year": clock.now.year}
@@ -457,11 +499,15 @@ def test_the_annual_index_goes_to_this_year(viewer, clock):
 
 
 def test_a_ten_year_range_is_allowed(viewer):
+    """A range of exactly ten years (2021 through 2030) is accepted: the report
+    shows its tables, more than 120 rows in all."""
     response = viewer.get(REPORT, {"start": "2021-01-01", "end": "2030-12-31"})
     assert len(dom.find_all(dom.parse(response), "tr")) > 120
 
 
 def test_a_year_out_of_range_is_a_404(viewer):
+    """An annual report or annual CSV for a year out of range (0, 1899, 99999)
+    is a 404."""
     assert viewer.get(reverse("reports:annual", kwargs={"year": 0})).status_code == 404
     assert (
         viewer.get(reverse("reports:annual_csv", kwargs={"year": 1899})).status_code
@@ -473,11 +519,15 @@ def test_a_year_out_of_range_is_a_404(viewer):
 
 
 def test_an_empty_year(viewer):
+    """The annual report of a year without events (2001) is shown and says 0
+    different people."""
     response = viewer.get(reverse("reports:annual", kwargs={"year": 2001}))
     assert "In 2001, 0 different people" in dom.text_of(response)
 
 
 def test_the_privacy_page_says_the_fingerprint_is_kept(client):
+    """The privacy page tells anyone that a one-way fingerprint of each email
+    address is kept, and that it cannot be turned back into the address."""
     text = dom.text_of(client.get("/privacy/"))
     assert "we keep a one-way fingerprint of each email address" in text
     assert "it cannot be turned back into the address" in text
