@@ -38,8 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
-from events.templatetags.event_tags import event_when
+from events.templatetags.event_tags import date_line
 
 from .mail_parts import calendar_attachment, message_id
 from .models import (
@@ -125,15 +124,6 @@ def max_attempts() -> int:
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def when_text(event: Event) -> str:
-    """ "Tuesday, March 3, 2026, 2:00pm - 3:00pm Eastern Time - US & Canada".
-
-    The event page's own date line (``events/_when.html``), from the same
-    filters, so an email never writes a time differently from the page."""
-    when = event_when(event)
-    return f"{when.long_date}, {when.time_range} {when.zone_label}"
 
 
 def queue_email(
@@ -227,7 +217,7 @@ def write_email(email: OutboundEmail) -> Written:
         ),
         "registration": registration,
         "event": event,
-        "when": when_text(event),
+        "when": date_line(event),
         "event_url": absolute_url(event.get_absolute_url()),
         "manage_url": (
             absolute_url(reverse("registrations:manage", kwargs={"token": token}))

@@ -39,6 +39,12 @@ MESSAGES = {
         "Vous êtes inscrit : votre place est confirmée."
     ),
     "When:": "Quand :",
+    # With their contexts, joined by EOT, as msgfmt writes them: the
+    # clock on 24 hours, and a time span in French words.
+    "clock\x04%(hour12)s:%(minute)sam": "%(hour24)sh%(minute)s",
+    "clock\x04%(hour12)s:%(minute)spm": "%(hour24)sh%(minute)s",
+    "time span\x04%(start)s - %(end)s": "de %(start)s à %(end)s",
+    "date line\x04%(day)s, %(times)s %(zone)s": "%(day)s, %(times)s (%(zone)s)",
     "Server error": "Erreur du serveur",
     "Something went wrong": "Un problème est survenu",
     "Please try again in a few minutes.": "Veuillez réessayer dans quelques minutes.",
@@ -113,8 +119,8 @@ def test_an_email_reads_in_the_active_language(
     in_french, django_capture_on_commit_callbacks
 ):
     """The plain-text confirmation is written from the catalog, line by line
-    as in English."""
-    event = make_event("Copyright Basics", capacity=5)
+    as in English, its times too (the catalog's clock, span and date line)."""
+    event = make_event("Copyright Basics", capacity=5, start=eastern(2031, 10, 21, 14))
     with django_capture_on_commit_callbacks(execute=True):
         services.register_for_event(
             event_id=event.pk, name="Ada Lovelace", email="ada@example.org"
@@ -126,6 +132,8 @@ def test_an_email_reads_in_the_active_language(
         "Copyright Basics\n"
         "Quand : "
     )
+    when = message.body.split("Quand : ")[1].splitlines()[0]
+    assert when.split(", de ")[1] == "14h00 à 15h00 (Eastern Time - US & Canada)"
 
 
 @pytest.fixture

@@ -17,13 +17,24 @@ from django import template
 from django.urls import get_script_prefix
 from django.utils import dateformat
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from events.models import Category, Event
 from events.text import plain_text, render_markdown
 from events.timezones import time_zone_label
 
 register = template.Library()
+
+# The seeds' clock ("2:00pm", "12:30am"). A language's catalog writes its
+# own, from the hour on either clock and the minutes ("%(hour24)sh%(minute)s"
+# for "14h00").
+BEFORE_NOON = pgettext_lazy("clock", "%(hour12)s:%(minute)sam")
+FROM_NOON = pgettext_lazy("clock", "%(hour12)s:%(minute)spm")
+# From one time to another, on the same day or a later one.
+SAME_DAY_SPAN = pgettext_lazy("time span", "%(start)s - %(end)s")
+LATER_DAY_SPAN = pgettext_lazy("time span", "%(start)s - %(end_day)s, %(end)s")
+# The whole date line in one string, for an email.
+DATE_LINE = pgettext_lazy("date line", "%(day)s, %(times)s %(zone)s")
 
 
 @register.filter
@@ -67,9 +78,14 @@ def _long_date(day: date, language: str | None) -> str:
 
 @register.filter
 def clock(value: datetime) -> str:
-    """'2:00pm', '12:30am': lowercase, no leading zero, minutes always."""
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
+    """'2:00pm', '12:30am': lowercase, no leading zero, minutes always
+    (BEFORE_NOON, FROM_NOON)."""
+    words = BEFORE_NOON if value.hour < 12 else FROM_NOON
+    return str(words) % {
+        "hour12": value.hour % 12 or 12,
+        "hour24": f"{value.hour:02d}",
+        "minute": f"{value.minute:02d}",
+    }
 
 
 @register.filter
@@ -97,9 +113,10 @@ def time_range(event: Event, zone: ZoneInfo | None = None) -> str:
 
 
 def _span(start: datetime, end: datetime) -> str:
+    times = {"start": clock(start), "end": clock(end)}
     if start.date() == end.date():
-        return f"{clock(start)} - {clock(end)}"
-    return f"{clock(start)} - {long_date(end)}, {clock(end)}"
+        return str(SAME_DAY_SPAN) % times
+    return str(LATER_DAY_SPAN) % {**times, "end_day": long_date(end)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +149,18 @@ def event_when(event: Event, zone: ZoneInfo | None = None) -> When:
         long_date=long_date(start),
         clock=clock(start),
     )
+
+
+def date_line(event: Event) -> str:
+    """ "Tuesday, March 3, 2026, 2:00pm - 3:00pm Eastern Time - US & Canada":
+    the event page's date line (``events/_when.html``) as one string, so an
+    email never writes a time differently from the page."""
+    when = event_when(event)
+    return str(DATE_LINE) % {
+        "day": when.long_date,
+        "times": when.time_range,
+        "zone": when.zone_label,
+    }
 
 
 @dataclass(frozen=True, slots=True)
