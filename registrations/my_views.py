@@ -21,7 +21,7 @@ from django.views.decorators.http import (
 from events.templatetags.event_tags import event_when, long_date
 from limits import services as limits
 
-from . import services
+from . import selectors, services
 from .ce_record import CeRecord, RecordYear, ce_record_of, downloadable_certificate
 from .forms import SignInLinkForm
 from .models import Registration, hash_token
@@ -83,7 +83,7 @@ def my_registrations(request):
     # certificate in it: the page's query count does not grow with them.
     record = ce_record_of(email)
     upcoming, past = [], []
-    for registration in services.registrations_of(email):
+    for registration in selectors.registrations_of(email):
         event = registration.event
         token = services.link_token(registration)
         # The registration's current link (after staff revoke links, the new

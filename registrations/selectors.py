@@ -1,6 +1,7 @@
 """Reads about registration: an event's seats, where its registration stands,
-who holds a token. Nothing here writes; ``services`` decides with the same
-rules under the event lock.
+who holds a token, someone's registrations, who a staff message reaches.
+Nothing here writes; ``services`` decides with the same rules under the
+event lock.
 """
 
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from events.models import Event
 
-from .models import Registration, hash_token, in_line_before
+from .models import Message, Registration, hash_token, in_line_before
 
 # Where an event's registration stands. Only OPEN and WAITLIST take a form.
 NOT_REQUIRED = "not_required"
@@ -217,4 +218,45 @@ def with_waitlist_positions(queryset):
             default=None,
             output_field=IntegerField(),
         )
+    )
+
+
+def registrations_of(email_normalized: str) -> QuerySet[Registration]:
+    """Every registration made with the address (any letter case), with its
+    event: newest events first, so past ones come after the upcoming ones."""
+    return (
+        Registration.objects.filter(email_normalized=email_normalized)
+        .select_related("event")
+        .order_by("-event__start", "-pk")
+    )
+
+
+# Staff's messages to an event's registrants (``services.send_message``).
+
+Audience = Message.Audience
+# Who each audience is: filters on the event's registrations.
+AUDIENCE_FILTERS = {
+    Audience.CONFIRMED: Q(status=Registration.Status.CONFIRMED),
+    Audience.WAITLISTED: Q(status=Registration.Status.WAITLISTED),
+    # Attendance is only recorded for seat holders; one cancelled since
+    # (a mistaken cancellation, say) is not written to as an attendee.
+    Audience.ATTENDED: Q(status=Registration.Status.CONFIRMED, attended=True),
+}
+
+
+def message_recipients(event: Event, audience: str) -> QuerySet[Registration]:
+    """The registrations of ``event`` in ``audience`` whose address we still
+    have, in arrival order."""
+    return Registration.objects.filter(
+        AUDIENCE_FILTERS[audience], event=event, purged_at__isnull=True
+    ).order_by("pk")
+
+
+def count_audiences(event: Event) -> dict[str, int]:
+    """How many people each audience would reach, in one query."""
+    return Registration.objects.filter(event=event, purged_at__isnull=True).aggregate(
+        **{
+            audience: Count("pk", filter=condition)
+            for audience, condition in AUDIENCE_FILTERS.items()
+        }
     )

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from events.models import Event
 
-from .. import services
+from .. import selectors, services
 from ..emails import write_email
 from ..models import Message, OutboundEmail
 from ..models.message import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
@@ -140,7 +140,7 @@ class MessageForm(forms.Form):
 def render_preview(event: Event, data: dict):
     """The email as its first recipient would get it, written by the same
     code that writes it when it is sent; nothing is saved."""
-    first = services.message_recipients(event, data["audience"]).first()
+    first = selectors.message_recipients(event, data["audience"]).first()
     if first is None:
         return None
     first.event = event
@@ -193,7 +193,7 @@ class MessagePages:
         if not request.user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         event = get_object_or_404(Event, pk=object_id)
-        counts = services.count_audiences(event)
+        counts = selectors.count_audiences(event)
         data = request.POST if request.method == "POST" else None
         form = MessageForm(data, event=event, counts=counts)
         preview = None

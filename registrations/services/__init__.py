@@ -43,7 +43,7 @@ from .evaluation import (
 from .event_edits import EventEditResult, save_event_edit
 from .links import link_token, revoke_links
 from .membership import MEMBERS_FIRST, MEMBERS_ONLY
-from .messages import count_audiences, message_recipients, send_message
+from .messages import send_message
 from .moving import MoveResult, move_registration
 from .notices import (
     cancel_event,
@@ -71,7 +71,6 @@ from .sign_in import (
     LINK_USED,
     find_sign_in_link,
     forget_sign_in_links,
-    registrations_of,
     request_sign_in_link,
     sign_in_with_link,
 )
@@ -104,7 +103,6 @@ __all__ = [
     "certificates_due_for_purge",
     "change_capacity",
     "close_attendance",
-    "count_audiences",
     "decline_registration",
     "duplicate_event_with_questions",
     "enter_attendance_code",
@@ -116,7 +114,6 @@ __all__ = [
     "mark_attendance_final",
     "mark_attended",
     "may_evaluate",
-    "message_recipients",
     "move_registration",
     "notify_event_changed",
     "promote_waitlist",
@@ -126,7 +123,6 @@ __all__ = [
     "record_report_attendance",
     "register_for_event",
     "registrations_due_for_purge",
-    "registrations_of",
     "reissue_certificate",
     "request_sign_in_link",
     "resend_interval",

@@ -4,6 +4,7 @@ when is kept with it (CE certificates rest on it)."""
 
 from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +40,7 @@ def mark_attended(
     *,
     registration_id: int,
     attended: bool = True,
-    by=None,
+    by: AbstractBaseUser | None = None,
     source: str = Source.STAFF,
 ) -> Registration:
     """Record whether the registrant attended, and who recorded it
@@ -60,7 +61,7 @@ def record_report_attendance(
     event_id: int,
     attended: Mapping[int, int],
     too_short: Mapping[int, int] = {},
-    by=None,
+    by: AbstractBaseUser | None = None,
 ) -> int:
     """Apply an attendee report staff confirmed: the registrations in
     ``attended`` (registration id -> minutes present) are marked attended;
@@ -99,7 +100,7 @@ def record_attendance(
     *,
     event_id: int,
     attended_ids: Iterable[int],
-    by=None,
+    by: AbstractBaseUser | None = None,
     shown_attended_ids: Iterable[int] | None = None,
 ) -> int:
     """Apply the roster staff ticked: among the event's confirmed

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +55,7 @@ def is_owed_certificate(registration: Registration, event: Event) -> bool:
     return True
 
 
-def mark_attendance_final(*, event_id: int, by=None) -> int:
+def mark_attendance_final(*, event_id: int, by: AbstractBaseUser | None = None) -> int:
     """Staff say the roster is settled (or the code window closed): every
     attendee is asked for the evaluation, once (the event gets the default
     one if it has none: a policy that waits for the evaluation needs one),
@@ -263,7 +265,9 @@ def close_attendance(*, now: datetime | None = None) -> int:
     return closed
 
 
-def certificates_due_for_purge(*, now: datetime | None = None, days: int | None = None):
+def certificates_due_for_purge(
+    *, now: datetime | None = None, days: int | None = None
+) -> QuerySet[Certificate]:
     """Certificates whose event ended more than ``days`` (default
     ``CERTIFICATE_RETENTION_DAYS``) ago."""
     now = now or timezone.now()

@@ -4,28 +4,18 @@ every other email. Nobody whose personal data was purged is written to."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+from .. import selectors
 from ..emails import queue_email
-from ..models import Message, OutboundEmail, Registration
+from ..models import Message, OutboundEmail
 from ..models.message import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from . import locking
 from .errors import NOT_FOUND, RegistrationError
 
 Audience = Message.Audience
-Status = Registration.Status
-
-# Who each audience is: filters on the event's registrations.
-AUDIENCE_FILTERS = {
-    Audience.CONFIRMED: Q(status=Status.CONFIRMED),
-    Audience.WAITLISTED: Q(status=Status.WAITLISTED),
-    # Attendance is only recorded for seat holders; one cancelled since
-    # (a mistaken cancellation, say) is not written to as an attendee.
-    Audience.ATTENDED: Q(status=Status.CONFIRMED, attended=True),
-}
 
 NOBODY = {
     Audience.CONFIRMED: _("Not sent: this event has no confirmed registrants."),
@@ -34,28 +24,10 @@ NOBODY = {
 }
 
 
-def message_recipients(event: Event, audience: str) -> QuerySet[Registration]:
-    """The registrations of ``event`` in ``audience`` whose address we still
-    have, in arrival order."""
-    return Registration.objects.filter(
-        AUDIENCE_FILTERS[audience], event=event, purged_at__isnull=True
-    ).order_by("pk")
-
-
-def count_audiences(event: Event) -> dict[str, int]:
-    """How many people each audience would reach, in one query."""
-    return Registration.objects.filter(event=event, purged_at__isnull=True).aggregate(
-        **{
-            audience: Count("pk", filter=condition)
-            for audience, condition in AUDIENCE_FILTERS.items()
-        }
-    )
-
-
 def check_message(*, audience: str, subject: str, body: str) -> None:
     """Raise ``RegistrationError`` for a message that cannot be sent,
     whoever it is for."""
-    if audience not in AUDIENCE_FILTERS:
+    if audience not in selectors.AUDIENCE_FILTERS:
         raise RegistrationError(
             _("Choose who the message is for."), code="unknown_audience"
         )
@@ -115,7 +87,7 @@ def send_message(
             raise RegistrationError(
                 _("This message was sent already."), code="already_sent"
             )
-        recipients = list(message_recipients(event, audience))
+        recipients = list(selectors.message_recipients(event, audience))
         if not recipients:
             raise RegistrationError(NOBODY[audience], code="no_recipients")
         message = Message.objects.create(

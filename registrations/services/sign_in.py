@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 from ..emails import absolute_url, enqueue_email
 from ..models import (
     OutboundEmail,
-    Registration,
     SignInLink,
     hash_token,
     normalize_email,
@@ -175,16 +173,6 @@ def sign_in_with_link(*, token: str) -> str:
         link.used_at = now
         link.save(update_fields=["used_at"])
         return link.email_normalized
-
-
-def registrations_of(email_normalized: str) -> QuerySet[Registration]:
-    """Every registration made with the address (any letter case), with its
-    event: newest events first, so past ones come after the upcoming ones."""
-    return (
-        Registration.objects.filter(email_normalized=email_normalized)
-        .select_related("event")
-        .order_by("-event__start", "-pk")
-    )
 
 
 def forget_sign_in_links(*, now: datetime | None = None) -> int:

@@ -1,5 +1,5 @@
 """Real servers for this folder's tests, each on a free port of 127.0.0.1:
-gunicorn run with ``calendar_site/gunicorn.conf.py``, and nginx run with
+gunicorn run with ``deploy/gunicorn.conf.py``, and nginx run with
 ``deploy/nginx/almanac.conf`` in front of it.
 
 The app runs with the test settings against a SQLite file of its own (no
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-GUNICORN_CONF = BASE_DIR / "calendar_site" / "gunicorn.conf.py"
+GUNICORN_CONF = BASE_DIR / "deploy" / "gunicorn.conf.py"
 NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "almanac.conf"
 # A generous guard against a hung server: never a measure of speed.
 DEADLINE = 60
@@ -85,7 +85,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Gunicorn:
-    """``gunicorn -c calendar_site/gunicorn.conf.py`` with ONE sync worker,
+    """``gunicorn -c deploy/gunicorn.conf.py`` with ONE sync worker,
     its access log in a file."""
 
     def __init__(self, tmp: Path, database: Path):

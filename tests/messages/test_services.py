@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from registrations import services
+from registrations import selectors, services
 from registrations.emails import deliver_outbound_email
 from registrations.models import Message, OutboundEmail, Registration
 from registrations.services import locking
@@ -253,7 +253,7 @@ def test_counts_each_group_in_one_query(workshop, django_assert_num_queries):
     takes a single database query."""
     event, _people = workshop
     with django_assert_num_queries(1):
-        counts = services.count_audiences(event)
+        counts = selectors.count_audiences(event)
     assert counts == {"confirmed": 2, "waitlisted": 2, "attended": 1}
 
 

@@ -1,4 +1,4 @@
-"""Gunicorn's settings for production: `gunicorn -c calendar_site/gunicorn.conf.py
+"""Gunicorn's settings for production: `gunicorn -c deploy/gunicorn.conf.py
 calendar_site.wsgi`. Like Django's, every knob is an environment variable."""
 
 import os
