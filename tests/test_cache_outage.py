@@ -12,16 +12,15 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-import redis
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import caches
 from django.urls import reverse
 
-from calendar_site.settings import cache_settings, pages_cache_settings
 from registrations.models import Registration
 from serving import cache as resilient
-from tests.builders import make_category, make_event, make_series, registration_data
+from tests.builders import make_category, make_event, make_series, post_registration
+from tests.cache_setup import dead_port, use_redis
 from tests.subprocess_settings import setting_value
 
 # A Redis database of this file's own; flushed by the test that uses it.
@@ -29,16 +28,15 @@ REDIS_URL = os.environ.get("TEST_OUTAGE_REDIS_URL", "redis://127.0.0.1:6379/11")
 # Short, so that the calls that do wait cost the suite little.
 TIMEOUT_SECONDS = 0.1
 RETRY_SECONDS = 30
+# The connection options of both caches in these tests (tests.cache_setup).
+SHORT = {
+    "socket_timeout": TIMEOUT_SECONDS,
+    "socket_connect_timeout": TIMEOUT_SECONDS,
+    "retry_seconds": RETRY_SECONDS,
+}
 
 
 # Redis stand-ins: real sockets, no mocks
-
-
-def dead_port() -> int:
-    """A port where nothing listens: bound, then closed (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisFront:
@@ -101,30 +99,16 @@ def _fresh_breakers(monkeypatch):
     monkeypatch.setattr(resilient, "_breakers", {})
 
 
-def use_redis(settings, url: str) -> None:
-    """Both caches on the Redis at ``url``, as the settings put them from
-    CACHE_URL alone, with short timeouts. Changing CACHES closes the cache
-    connections Django holds (its setting_changed handler)."""
-    default = cache_settings(url)
-    default["OPTIONS"].update(
-        socket_timeout=TIMEOUT_SECONDS,
-        socket_connect_timeout=TIMEOUT_SECONDS,
-        retry_seconds=RETRY_SECONDS,
-    )
-    settings.CACHES = {
-        "default": default,
-        "pages": pages_cache_settings(url, default=default),
-    }
-
-
 @pytest.fixture
 def cache_refused(settings):
-    """CACHE_URL at a port where nothing listens."""
-    use_redis(settings, f"redis://127.0.0.1:{dead_port()}/0")
+    """CACHE_URL at a port where nothing listens, with short timeouts."""
+    use_redis(settings, f"redis://127.0.0.1:{dead_port()}/0", **SHORT)
 
 
 @pytest.fixture
 def front():
+    """A ``RedisFront``, silent until the test sets ``forward_to``; stopped
+    after the test."""
     server = RedisFront()
     yield server
     server.stop()
@@ -132,8 +116,9 @@ def front():
 
 @pytest.fixture
 def cache_hung(settings, front):
-    """CACHE_URL at a Redis that accepts connections and never answers."""
-    use_redis(settings, f"redis://127.0.0.1:{front.port}/0")
+    """CACHE_URL at a Redis that accepts connections and never answers,
+    with short timeouts."""
+    use_redis(settings, f"redis://127.0.0.1:{front.port}/0", **SHORT)
     return front
 
 
@@ -201,10 +186,7 @@ def test_a_registration_is_taken_and_confirmed_while_the_cache_is_down(
     page and emails the confirmation."""
     event, _urls = catalog
 
-    response = client.post(
-        reverse("registrations:register", kwargs={"slug": event.slug}),
-        registration_data(email="reader@example.org"),
-    )
+    response = post_registration(client, event, email="reader@example.org")
 
     assert response.status_code == 302
     assert "/registered/" in response["Location"]
@@ -279,20 +261,15 @@ class Clock:
 
 
 @pytest.fixture
-def real_redis():
-    """The real Redis behind the front; skipped where none answers."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.flushdb()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    yield client
-    client.flushdb()
+def redis_url():
+    """``redis_caches`` (tests/conftest.py) on this file's own Redis
+    database: the real Redis behind the front."""
+    return REDIS_URL
 
 
 @pytest.mark.django_db
 def test_the_cache_is_used_again_once_redis_answers(
-    catalog, settings, front, real_redis, client, caplog, django_assert_num_queries
+    catalog, settings, front, redis_caches, client, caplog, django_assert_num_queries
 ):
     """Redis hangs: the breaker opens. Redis comes back (the front relays to
     a real one): within the breaker's time nothing tries it, so no
@@ -300,7 +277,7 @@ def test_the_cache_is_used_again_once_redis_answers(
     through and closes the breaker (one warning each way), and pages are
     stored and served from Redis again."""
     target = urlsplit(REDIS_URL)
-    use_redis(settings, f"redis://127.0.0.1:{front.port}{target.path}")
+    use_redis(settings, f"redis://127.0.0.1:{front.port}{target.path}", **SHORT)
     clock = Clock()
     breaker = caches["pages"].breaker
     breaker.clock = clock
@@ -321,7 +298,7 @@ def test_the_cache_is_used_again_once_redis_answers(
     clock.now += 2
     assert client.get(url).status_code == 200
     assert not breaker.is_open
-    assert any(key.startswith(b"pages:") for key in real_redis.scan_iter())
+    assert any(key.startswith(b"pages:") for key in redis_caches.scan_iter())
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
     messages = [r.getMessage() for r in caplog.records if r.name == "serving.cache"]

@@ -2,22 +2,18 @@
 nothing they show has changed, never to a signed-in person, and with each
 visitor's own CSRF token."""
 
-import os
 import re
 from datetime import timedelta
 
 import pytest
-import redis
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
-from calendar_site.settings import cache_settings, pages_cache_settings
 from events import page_cache
 from events.models import Event, LearningOutcome
 from registrations.models import Registration
@@ -26,7 +22,12 @@ from registrations.services import (
     cancel_registration,
     register_for_event,
 )
-from tests.builders import make_category, make_event, make_presenter
+from tests.builders import (
+    make_category,
+    make_event,
+    make_presenter,
+    post_registration,
+)
 
 # Real commits: seat markers move when a registration's transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,13 +185,12 @@ def test_each_visitor_gets_their_own_working_csrf_token():
     assert page_cache.CSRF_PLACEHOLDER not in second_html
     assert first_token != second_token
     assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
-    response = second.post(
-        reverse("registrations:register", kwargs={"slug": event.slug}),
-        {
-            "name": "Reader",
-            "email": "reader@example.org",
-            "csrfmiddlewaretoken": second_token,
-        },
+    response = post_registration(
+        second,
+        event,
+        name="Reader",
+        email="reader@example.org",
+        csrfmiddlewaretoken=second_token,
     )
     assert response.status_code == 302
     assert Registration.objects.filter(email="reader@example.org").exists()
@@ -278,9 +278,8 @@ def test_registering_through_the_form_shows_on_the_page(client):
     once."""
     event = make_event(capacity=5)
     assert "There are 5 seats available." in page(client, event.get_absolute_url())
-    response = client.post(
-        reverse("registrations:register", kwargs={"slug": event.slug}),
-        {"name": "Reader", "email": "reader@example.org"},
+    response = post_registration(
+        client, event, name="Reader", email="reader@example.org"
     )
     assert response.status_code == 302
     assert "There are 4 seats available." in page(client, event.get_absolute_url())
@@ -350,32 +349,11 @@ def test_pages_live_in_their_own_cache_apart_from_the_counters(client):
     assert "Listed" in page(client, "/events/")
 
 
-# A Redis database of its own for these tests (flushed by them).
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-@pytest.fixture
-def one_redis(settings):
-    """Both caches on one Redis database, as the settings put them when
-    PAGES_CACHE_URL is unset. Skipped where no Redis answers."""
-    default = cache_settings(REDIS_URL)
-    settings.CACHES = {
-        "default": default,
-        "pages": pages_cache_settings(REDIS_URL, default=default),
-    }
-    # The Redis client itself: the cache backend takes an unreachable Redis
-    # for a miss (serving.cache), which would hide its absence here.
-    client = caches["default"]._cache.get_client(write=True)
-    try:
-        client.flushdb()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    yield client
-    client.flushdb()
+# Both caches on one Redis (``redis_caches``, tests/conftest.py)
 
 
 def test_on_one_redis_pages_keep_out_of_the_counters_keys(
-    one_redis, client, django_assert_num_queries
+    redis_caches, client, django_assert_num_queries
 ):
     """Sharing a Redis with the counters, pages and markers are kept under a
     prefix of their own, and work as with the local-memory cache (served
@@ -390,29 +368,16 @@ def test_on_one_redis_pages_keep_out_of_the_counters_keys(
     register(event, "a@example.org")
     assert "There are 9 seats available." in page(client, url)
 
-    page_keys = one_redis.keys("pages:*")
+    page_keys = redis_caches.keys("pages:*")
     assert any(b"almanac:page:" in key for key in page_keys)
     assert any(key.endswith(page_cache.CONTENT_KEY.encode()) for key in page_keys)
-    one_redis.delete(*page_keys)
+    redis_caches.delete(*page_keys)
 
     assert cache.get("almanac:counter") == 3
     assert "There are 9 seats available." in page(client, url)
 
 
-# A cache that fails
-
-
-@pytest.fixture
-def pages_cache_down(settings):
-    """The pages cache is a Redis that does not answer: nothing listens on
-    port 1, so every read and write raises ConnectionError."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        },
-    }
+# A cache that fails (``pages_cache_down``, tests/conftest.py)
 
 
 def test_a_cache_error_after_the_commit_keeps_the_registration_and_its_email(
@@ -445,9 +410,8 @@ def test_a_registration_posted_while_the_cache_is_down_gets_its_page_and_email(
     event = make_event(capacity=5)
     assert "There are 5 seats available." in page(client, event.get_absolute_url())
 
-    response = client.post(
-        reverse("registrations:register", kwargs={"slug": event.slug}),
-        {"name": "Reader", "email": "reader@example.org"},
+    response = post_registration(
+        client, event, name="Reader", email="reader@example.org"
     )
 
     assert response.status_code == 302

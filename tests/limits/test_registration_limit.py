@@ -6,13 +6,11 @@ counts live in the database, where no cache eviction or outage erases them."""
 import os
 
 import pytest
-import redis
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from calendar_site.settings import cache_settings, pages_cache_settings
 from limits.models import Attempt
 from registrations.models import Registration
 from tests.builders import make_event, post_registration
@@ -40,22 +38,10 @@ def refused(response) -> bool:
 
 
 @pytest.fixture
-def redis_caches(settings):
-    """Both caches on a real Redis, configured as production configures it;
-    skipped where no Redis answers."""
-    default = cache_settings(REDIS_URL)
-    settings.CACHES = {
-        "default": default,
-        "pages": pages_cache_settings(REDIS_URL, default=default),
-    }
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    yield
-    for cache in caches.all():
-        cache.clear()
-        cache.close()
+def redis_url():
+    """``redis_caches`` (tests/conftest.py) on this module's own Redis
+    database."""
+    return REDIS_URL
 
 
 def test_thirty_colleagues_at_one_library_all_register(settings):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
 from registrations import services
-from tests.builders import make_event
+from tests.builders import make_event, post_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -87,16 +87,9 @@ def event_page(client, event) -> Page:
 
 
 def posted_page(client, event, **fields) -> tuple[int, Page]:
-    data = {
-        "name": "Ada Lovelace",
-        "email": "ada@example.org",
-        "organization": "",
-        "accommodation_request": "",
-        "homepage": "",
-        **fields,
-    }
-    url = reverse("registrations:register", kwargs={"slug": event.slug})
-    response = client.post(url, data)
+    """POST the registration form (``tests.builders.registration_data``,
+    ``fields`` changing what was typed); the status and the page."""
+    response = post_registration(client, event, **fields)
     return response.status_code, Page(response.content.decode())
 
 
@@ -193,10 +186,12 @@ def test_a_form_wide_error_is_shown_above_the_fields(client, settings):
 def test_what_was_typed_comes_back_escaped(client):
     """Values sent back into the form are escaped, in inputs and textarea."""
     typed = '"><script>alert(1)</script>'
-    event = make_event(capacity=10)
-    url = reverse("registrations:register", kwargs={"slug": event.slug})
-    response = client.post(
-        url, {"name": typed, "email": "bad", "accommodation_request": typed}
+    response = post_registration(
+        client,
+        make_event(capacity=10),
+        name=typed,
+        email="bad",
+        accommodation_request=typed,
     )
     html = response.content.decode()
     assert "<script>alert(1)" not in html
