@@ -261,7 +261,8 @@ def test_command_prints_the_admin_url_and_a_login_that_works(
     signs in to the admin."""
     out = _load(capsys, monkeypatch)
     assert out.splitlines() == [
-        "Loaded 4 demo events.",
+        "Loaded 4 demo events, and a past copy of one with an attendee's CE "
+        "certificate.",
         "Staff admin: https://calendar.example.org/admin/",
         "Login: staff / a-demo-password",
     ]

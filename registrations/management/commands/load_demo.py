@@ -14,8 +14,10 @@ from django.urls import reverse
 
 from events.demo import load_demo_data, refresh_demo_staff
 from events.groups import ensure_staff_groups
+from events.models import Event
 from pages.demo import load_demo_pages
 from registrations.demo import (
+    PAST_WEBINAR,
     add_demo_certificate,
     add_demo_questions,
     add_demo_registrations,
@@ -66,7 +68,10 @@ class Command(BaseCommand):
         add_demo_certificate(today=today)
         load_demo_pages()
         ensure_staff_groups()
-        self.stdout.write(f"Loaded {len(events)} demo events.")
+        loaded = f"Loaded {len(events)} demo events"
+        if Event.objects.filter(slug=PAST_WEBINAR).exists():
+            loaded += ", and a past copy of one with an attendee's CE certificate"
+        self.stdout.write(f"{loaded}.")
         if no_staff:
             return
         password = password or DEFAULT_DEMO_STAFF_PASSWORD
