@@ -70,3 +70,19 @@ def test_the_annual_report_is_accessible(page, axe_violations):
     expect(page.get_by_role("heading", level=1)).to_have_text("Annual report 2031")
     expect(page.locator(".report-headline")).to_contain_text("4 different people")
     assert_no_violations(page, axe_violations)
+
+
+def test_printed_the_tables_show_whole_without_the_filters(page):
+    """Printed, a report table no longer scrolls sideways in its box (paper
+    can't scroll: it would be cut off), and the filters and the CSV links
+    are left out."""
+    build_dataset()
+    sign_in_as_staff(page)
+    page.set_viewport_size({"width": 480, "height": 800})
+    page.goto(YEAR_2031)
+    box = page.locator(".report-table").first
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    page.emulate_media(media="print")
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "visible"
+    expect(page.locator(".report-filters")).to_be_hidden()
+    expect(page.locator(".report-download").first).to_be_hidden()
