@@ -182,6 +182,23 @@ def test_invalid_form_shows_errors_and_keeps_what_was_typed(client):
     assert not Registration.objects.exists()
 
 
+def test_a_full_event_with_a_waiting_list_says_so_in_the_seat_lines_words(client):
+    """Every seat taken, a waiting list open: the registration box says it
+    with the seat line's own sentence (the one the page's top shows too),
+    then what joining the line means, and offers the form to join it."""
+    event = make_event(capacity=1, waitlist_enabled=True)
+    register(event, 1)
+    page = dom.parse(client.get(event.get_absolute_url()))
+    box = dom.find(page, "div", class_="registration-box")
+    [line] = dom.find_all(box, "p", class_="seat-status")
+    assert dom.text(line) == "Event full: join the waiting list"
+    assert "You'll get a seat, and an email, as soon as one frees up." in (
+        dom.text(box)
+    )
+    assert "Every seat is taken" not in dom.text(box)
+    assert dom.find(box, "form")
+
+
 def test_refusal_from_the_service_is_shown_on_the_event_page(client):
     """If the event filled up after the page was loaded, the member sees
     why in an alert in the registration box, in the seat line's own words
