@@ -111,7 +111,9 @@ def test_waitlisted_member_is_promoted_when_someone_cancels(page):
     register_for_event(event_id=event.pk, name="First", email="first@example.org")
 
     page.goto(event.get_absolute_url())
-    expect(page.locator(".seat-status")).to_contain_text("join the waiting list")
+    expect(page.locator(".registration-box .seat-status")).to_contain_text(
+        "join the waiting list"
+    )
     fill_registration(page, name="Grace Hopper", email="grace@example.org")
     page.get_by_role("button", name="Join the waiting list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
