@@ -44,8 +44,8 @@ class ApprovalActions:
             self.message_user(
                 request,
                 _(
-                    "%(names)s: approved, but the event is full and its waiting "
-                    "list too; they were told, and hold no seat."
+                    "%(names)s: approved, but the event had no seat or place in "
+                    "line left; they were told, and hold no seat."
                 )
                 % {"names": ", ".join(too_full)},
                 messages.WARNING,

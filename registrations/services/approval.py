@@ -51,7 +51,7 @@ def approve_registration(*, registration_id: int) -> Registration:
             event, confirmed=seats.confirmed, waitlisted=seats.waitlisted, now=now
         )
         if state.code in FULL:
-            return close(
+            return close_without_a_seat(
                 registration,
                 now,
                 status=Status.TURNED_AWAY,
@@ -80,7 +80,7 @@ def decline_registration(*, registration_id: int) -> Registration:
     declined (it never held a seat) and the person gets a short email."""
     with transaction.atomic():
         registration = lock_awaiting(registration_id)
-        return close(
+        return close_without_a_seat(
             registration,
             timezone.now(),
             status=Status.DECLINED,
@@ -88,7 +88,9 @@ def decline_registration(*, registration_id: int) -> Registration:
         )
 
 
-def close(registration: Registration, now, *, status: str, email: str) -> Registration:
+def close_without_a_seat(
+    registration: Registration, now, *, status: str, email: str
+) -> Registration:
     """Decide the registration without a seat (``Registration.NOT_ADMITTED``;
     reports count both as turned away) and queue ``email`` saying why,
     unless the person's details were erased."""

@@ -38,9 +38,7 @@ def cancel_registration(
         registration, event = locking.lock_registration(
             registration_id=registration_id, token=token
         )
-        if registration.status == Status.CANCELLED or (
-            registration.status in Registration.NOT_ADMITTED
-        ):
+        if registration.status not in Registration.OPEN:  # nothing left to cancel
             return registration
         now = timezone.now()
         if not by_staff and now >= event.start:

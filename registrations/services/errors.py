@@ -17,8 +17,9 @@ CAPACITY_BELOW_CONFIRMED = _(
     "fewer seats."
 )
 
-# For callers other than the event page (staff adding someone, approving),
-# which words a refusal with the seat line itself.
+# For callers other than the event page (staff adding someone, moving one,
+# approving one when registration has closed); the page words a refusal with
+# the seat line itself.
 REFUSALS = {
     selectors.NOT_REQUIRED: _("This event does not need registration: just join us."),
     selectors.EXTERNAL: _("Registration for this event is on the sponsor's site."),
@@ -48,7 +49,7 @@ def refusal(code: str, event: Event) -> RegistrationError:
     message = REFUSALS[code]
     if code == selectors.NOT_OPEN:
         opens = event.registration_opens.astimezone(event.tz)
-        # The date and time as the page writes them.
+        # The date and time written with the page's own filters.
         date = f"{long_date(opens)}, {clock(opens)} {event.time_zone_label}"
         message = str(message).format(date=date)
     return RegistrationError(message, code=code)

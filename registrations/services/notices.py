@@ -121,7 +121,8 @@ def resend_registration_email(*, registration_id: int) -> Registration:
             )
         if registration.status in Registration.NOT_ADMITTED:
             raise RegistrationError(
-                _("This registration was declined; there is nothing to resend."),
+                _("This registration holds no seat (%(status)s): nothing to resend.")
+                % {"status": registration.get_status_display().lower()},
                 code="declined_registration",
             )
         if registration.purged_at is not None:

@@ -210,10 +210,13 @@ def test_approval_when_nobody_more_fits_closes_it_as_full(
     email = sent_to("ada@gmail.com")[-1]
     assert email.subject == f"No seat left: {event.title}"
     assert "you do work at a member library" in email.body
-    assert "every seat of this event was taken" in email.body
+    assert "the event was full" in email.body
     assert "could not confirm" not in email.body
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
     assert confirmed.count() == 1
+    with pytest.raises(services.RegistrationError) as refused:
+        services.resend_registration_email(registration_id=closed.pk)
+    assert "holds no seat (turned away: the event was full)" in str(refused.value)
 
 
 def test_the_turned_away_registrants_page_says_they_are_a_member(
@@ -231,7 +234,10 @@ def test_the_turned_away_registrants_page_says_they_are_a_member(
     register(event, "bob@springfieldlibrary.org")
     services.approve_registration(registration_id=awaiting.registration.pk)
     page = dom.text_of(client.get(reverse("registrations:manage", args=[token])))
-    assert "No seat: we confirmed that you work at a member library" in page
+    assert (
+        "No seat: we confirmed that you work at a member library, but by then "
+        "the event was full."
+    ) in page
     assert "Not accepted" not in page
     assert "Register with ALA." not in page
     assert "Join the event" not in page
@@ -384,7 +390,7 @@ def test_staff_approve_and_decline_in_bulk_in_order_of_arrival(
     }
     assert "Approved 3 registrations." in page
     assert (
-        "P1, P2: approved, but the event is full and its waiting list too; "
+        "P1, P2: approved, but the event had no seat or place in line left; "
         "they were told, and hold no seat."
     ) in page
     told = OutboundEmail.objects.filter(kind=OutboundEmail.Kind.FULL_AT_APPROVAL)
