@@ -38,6 +38,7 @@ from registrations.models import (
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationResponse,
+    EventTally,
     Registration,
     attendee_key,
 )
@@ -299,6 +300,8 @@ def generate(size: Size, *, seed: int = 2026, now: datetime | None = None) -> di
         )
         registrations = _registrations(rng, size, events, now, libraries)
         insert(Registration, registrations)
+        # What the registration services keep as they write, counted once.
+        EventTally.objects.recount()
         responses = _evaluations(rng, events, registrations, now)
     return {
         "events": len(events),

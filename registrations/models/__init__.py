@@ -22,6 +22,7 @@ from .registration import (
     link_token,
     normalize_email,
 )
+from .tally import EventTally
 
 __all__ = [
     "DEFAULT_EVALUATION",
@@ -32,6 +33,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
+    "EventTally",
     "Message",
     "OutboundEmail",
     "Question",

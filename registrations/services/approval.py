@@ -10,7 +10,7 @@ from events import page_cache
 from .. import selectors
 from ..emails import queue_email
 from ..models import OutboundEmail, Registration
-from . import locking
+from . import locking, tally
 from .errors import RegistrationError, refusal
 from .links import email_with_link, status_email_kind
 
@@ -59,6 +59,7 @@ def approve_registration(*, registration_id: int) -> Registration:
             )
         if not state.accepts_registrations:
             raise refusal(state.code, event)
+        before = tally.tallied(registration)
         if state.code == selectors.OPEN:
             registration.status = Status.CONFIRMED
         else:
@@ -71,6 +72,7 @@ def approve_registration(*, registration_id: int) -> Registration:
             now,
             also_save=("status", "decided_at", "line_number"),
         )
+        tally.count_changes(event.pk, [(before, tally.tallied(registration))])
         page_cache.mark_seats_changed(event.slug)
         return registration
 
@@ -94,9 +96,11 @@ def close_without_a_seat(
     """Decide the registration without a seat (``Registration.NOT_ADMITTED``;
     reports count both as turned away) and queue ``email`` saying why,
     unless the person's details were erased."""
+    before = tally.tallied(registration)
     registration.status = status
     registration.decided_at = now
     registration.save(update_fields=["status", "decided_at"])
+    tally.count_changes(registration.event_id, [(before, tally.tallied(registration))])
     if registration.purged_at is None:
         queue_email(registration=registration, kind=email)
     return registration

@@ -14,7 +14,7 @@ from limits import services as limits
 from limits.services import Rate
 
 from ..models import Registration
-from . import locking
+from . import locking, tally
 from .certificates import settle_certificate
 from .errors import RegistrationError
 
@@ -48,8 +48,10 @@ def mark_attended(
     with transaction.atomic():
         registration, event = locking.lock_registration(registration_id=registration_id)
         refuse_before_start(event)
+        before = tally.tallied(registration)
         registration.set_attendance(attended, source=source, by=by, at=timezone.now())
         registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+        tally.count_changes(event.pk, [(before, tally.tallied(registration))])
         # Once attendance is final, a late tick issues the certificate and
         # an untick withdraws it.
         settle_certificate(registration=registration, event=event)
@@ -80,6 +82,7 @@ def record_report_attendance(
                 pk__in=[*attended, *too_short],
             )
         )
+        before = {r.pk: tally.tallied(r) for r in registrations}
         for registration in registrations:
             if registration.pk in attended:
                 registration.set_attendance(True, source=Source.REPORT, by=by, at=now)
@@ -90,6 +93,9 @@ def record_report_attendance(
                 registration.minutes_attended = too_short[registration.pk]
         Registration.objects.bulk_update(
             registrations, [*Registration.ATTENDANCE_FIELDS, "minutes_attended"]
+        )
+        tally.count_changes(
+            event.pk, [(before[r.pk], tally.tallied(r)) for r in registrations]
         )
         for registration in registrations:
             settle_certificate(registration=registration, event=event)
@@ -118,7 +124,7 @@ def record_attendance(
         event = locking.lock_event(event_id=event_id)
         refuse_before_start(event)
         now = timezone.now()
-        changed = []
+        changed, before = [], {}
         for registration in Registration.objects.filter(
             event=event, status=Registration.Status.CONFIRMED
         ).order_by("pk"):
@@ -127,9 +133,13 @@ def record_attendance(
                 continue
             if registration.attended == attended:
                 continue
+            before[registration.pk] = tally.tallied(registration)
             registration.set_attendance(attended, source=Source.STAFF, by=by, at=now)
             changed.append(registration)
         Registration.objects.bulk_update(changed, Registration.ATTENDANCE_FIELDS)
+        tally.count_changes(
+            event.pk, [(before[r.pk], tally.tallied(r)) for r in changed]
+        )
         # Once attendance is final, a late tick issues the certificate and
         # an untick withdraws it.
         for registration in changed:
@@ -190,8 +200,10 @@ def enter_attendance_code(*, token: str, code: str) -> Registration:
             )
         right = same_code(code, event.attendance_code)
         if right:
+            before = tally.tallied(registration)
             registration.set_attendance(True, source=Source.CODE, by=None, at=now)
             registration.save(update_fields=Registration.ATTENDANCE_FIELDS)
+            tally.count_changes(event.pk, [(before, tally.tallied(registration))])
             settle_certificate(registration=registration, event=event)
     if not right:
         # After the transaction: the refusal must not roll back its count.

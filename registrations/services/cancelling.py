@@ -10,7 +10,7 @@ from events.models import Event
 from .. import selectors
 from ..emails import queue_email
 from ..models import OutboundEmail, Registration
-from . import locking
+from . import locking, tally
 from .errors import RegistrationError
 from .waitlist import fill_seats
 
@@ -47,9 +47,11 @@ def cancel_registration(
                 code=selectors.CLOSED,
             )
         held_seat = registration.status == Status.CONFIRMED
+        before = tally.tallied(registration)
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
+        tally.count_changes(event.pk, [(before, tally.tallied(registration))])
         page_cache.mark_seats_changed(event.slug)
         if now < event.start and event.status != Event.Status.CANCELLED:
             queue_email(registration=registration, kind=OutboundEmail.Kind.CANCELLATION)

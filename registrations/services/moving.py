@@ -19,7 +19,7 @@ from events.models import Event
 
 from .. import selectors
 from ..models import Registration
-from . import locking
+from . import locking, tally
 from .errors import NOT_FOUND, RegistrationError, refusal
 from .links import email_with_link, new_link, status_email_kind
 from .waitlist import fill_seats
@@ -113,6 +113,7 @@ def move_registration(*, registration_id: int, to_event_id: int) -> MoveResult:
         # a link belongs to one row at a time.
         link_secret, token_hash = registration.link_secret, registration.token_hash
         held_seat = registration.status == Status.CONFIRMED
+        before = tally.tallied(registration)
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
         new_link(registration)
@@ -134,6 +135,8 @@ def move_registration(*, registration_id: int, to_event_id: int) -> MoveResult:
             token_hash=token_hash,
         )
         moved.save(force_insert=True)
+        tally.count_changes(source.pk, [(before, tally.tallied(registration))])
+        tally.count_changes(target.pk, [(None, tally.tallied(moved))])
         email_with_link(moved, status_email_kind(moved), now)
         page_cache.mark_seats_changed(source.slug)
         page_cache.mark_seats_changed(target.slug)

@@ -17,7 +17,7 @@ from .. import selectors
 from ..emails import queue_email
 from ..models import Answer, Question, Registration, normalize_email
 from ..validators import validate_registrant
-from . import locking
+from . import locking, tally
 from .errors import NOT_FOUND, RegistrationError, refusal
 from .links import email_with_link, new_link, status_email_kind
 from .membership import find_membership, needs_approval
@@ -143,6 +143,7 @@ def register_for_event(
         )
         new_link(registration)
         registration.save(force_insert=True)
+        tally.count_changes(event.pk, [(None, tally.tallied(registration))])
         Answer.objects.bulk_create(
             Answer(registration=registration, question=question, value=value)
             for question, value in answers_to_the_events_questions(answers, event)

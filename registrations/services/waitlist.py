@@ -12,7 +12,7 @@ from events.models import Event
 
 from .. import selectors
 from ..models import LINE_ORDER, OutboundEmail, Registration
-from . import locking
+from . import locking, tally
 from .errors import CAPACITY_BELOW_CONFIRMED, RegistrationError, refusal
 from .links import email_with_link
 
@@ -42,6 +42,7 @@ def fill_seats(event: Event, now: datetime) -> list[Registration]:
 def promote(registration: Registration, event: Event, now: datetime) -> None:
     """Confirm a waitlisted registration and email its fresh link."""
     registration.event = event
+    before = tally.tallied(registration)
     registration.status = Status.CONFIRMED
     registration.promoted_at = now
     email_with_link(
@@ -50,6 +51,7 @@ def promote(registration: Registration, event: Event, now: datetime) -> None:
         now,
         also_save=("status", "promoted_at"),
     )
+    tally.count_changes(event.pk, [(before, tally.tallied(registration))])
     page_cache.mark_seats_changed(event.slug)
 
 

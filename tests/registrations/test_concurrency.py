@@ -14,7 +14,7 @@ from django.conf import settings
 
 from events.models import Event
 from registrations import services
-from registrations.models import Registration
+from registrations.models import EventTally, Registration
 from registrations.selectors import with_waitlist_positions
 from registrations.services import locking
 from tests.builders import make_event
@@ -91,7 +91,8 @@ def test_concurrent_cancellations_and_registrations_never_exceed_capacity(
 ):
     """Ten cancellations (each promoting someone) racing ten new
     registrations and a capacity change end with every seat filled and none
-    over; each of them counted the seats through the slowed count."""
+    over; each of them counted the seats through the slowed count. The
+    event's tally still equals a recount."""
     event = make_event(capacity=SEATS)
     holders = [
         registration_job(event, f"holder{n}")().registration for n in range(SEATS)
@@ -111,6 +112,11 @@ def test_concurrent_cancellations_and_registrations_never_exceed_capacity(
     confirmed, waitlisted = counts(event)
     assert confirmed == SEATS == Event.objects.get(pk=event.pk).capacity
     assert waitlisted == SEATS
+    # The tally the reports read changed with every racer, under the lock.
+    tally = EventTally.objects.get(event=event).counts()
+    EventTally.objects.recount()
+    assert EventTally.objects.get(event=event).counts() == tally
+    assert (tally["confirmed"], tally["waitlisted"]) == (SEATS, SEATS)
 
 
 def test_without_the_lock_the_same_race_overbooks(monkeypatch):
@@ -128,6 +134,9 @@ def test_without_the_lock_the_same_race_overbooks(monkeypatch):
     everyone_counted = threading.Barrier(RACERS)
     widen_after_counting(monkeypatch, lambda: everyone_counted.wait(timeout=30))
     event = make_event(capacity=SEATS, waitlist_enabled=True)
+    # Its tally made beforehand: the first registration's insert of it also
+    # relies on the lock, and would refuse all racers but one on its own.
+    EventTally.objects.create(event=event)
 
     results = race([registration_job(event, n) for n in range(RACERS)])
 

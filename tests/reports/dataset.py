@@ -5,7 +5,8 @@ registration, no-shows, a cancelled event and one just outside the range.
 
 Rows are created directly: the figures read what is stored, and the
 registration services would not let a test place registrations on events
-months in the past."""
+months in the past. Each is counted in its event's tally as the services
+count theirs."""
 
 import itertools
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from registrations.models import (
     EvaluationResponse,
     Registration,
 )
+from registrations.services import tally
 from tests.builders import eastern, make_category, make_event
 
 _tokens = itertools.count(1)
@@ -30,7 +32,7 @@ NOW = eastern(2031, 6, 1, 12)
 
 
 def add(event, email, status=Status.CONFIRMED, *, library=None, attended=False):
-    return Registration.objects.create(
+    registration = Registration.objects.create(
         event=event,
         name=email.split("@")[0].title(),
         email=email,
@@ -39,6 +41,8 @@ def add(event, email, status=Status.CONFIRMED, *, library=None, attended=False):
         attended=attended,
         token_hash=f"test-token-{next(_tokens)}",
     )
+    tally.count_changes(event.pk, [(None, tally.tallied(registration))])
+    return registration
 
 
 def rate(event, *ratings, questions):
