@@ -224,7 +224,7 @@ def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
     }
 
 
-def _tallied(now: datetime) -> dict:
+def _tally_sums(now: datetime) -> dict:
     """The FIGURES added up from a query of events, from each one's tally:
     one row per event, where counting the registrations reads them all."""
     where = _where("", now)
@@ -263,7 +263,8 @@ SEATS = {"seats": Sum("capacity"), "events": Count("pk")}
 
 
 def totals(filters: ReportFilters, *, now: datetime | None = None) -> Figures:
-    """The whole range's figures: its months added up (two queries)."""
+    """The whole range's figures: its months added up (as many queries as
+    ``by_month``)."""
     return total_of(by_month(filters, now=now))
 
 
@@ -292,7 +293,7 @@ def by_month(filters: ReportFilters, *, now: datetime | None = None) -> list[Fig
     tz = site_time_zone()
     months = _events(filters).values(month=TruncMonth("start", tzinfo=tz)).order_by()
     if _from_tallies(filters):
-        counts = months.annotate(**_tallied(now), **SEATS)
+        counts = months.annotate(**_tally_sums(now), **SEATS)
         counted = seats = {_month_key(row["month"]): row for row in counts}
     else:
         counted = {
@@ -361,7 +362,7 @@ def by_category(
         .order_by()
     )
     if _from_tallies(filters):
-        rows = list(categories.annotate(**_tallied(now), **SEATS))
+        rows = list(categories.annotate(**_tally_sums(now), **SEATS))
         counted = {row["category_id"]: row for row in rows}
     else:
         counted = {
@@ -396,7 +397,7 @@ def by_event(
 
     With a ``limit``, the events are chosen first and only theirs are
     counted, so a page of a decade's events reads a page of registrations.
-    The fullest are chosen by their seats taken, one indexed count each."""
+    The fullest are chosen by their seats taken (``_seats_taken``)."""
     now = now or timezone.now()
     base = Q()
     if filters.library_id is not None:
@@ -444,10 +445,10 @@ def _seats_taken(filters: ReportFilters) -> Coalesce:
     if _from_tallies(filters):
         return Coalesce("tally__confirmed", 0)
     taken = Registration.objects.filter(
-        event_id=OuterRef("pk"), status=Status.CONFIRMED
+        event_id=OuterRef("pk"),
+        status=Status.CONFIRMED,
+        library_id=filters.library_id,
     )
-    if filters.library_id is not None:
-        taken = taken.filter(library_id=filters.library_id)
     count = taken.order_by().values("event_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(count), 0)
 

@@ -109,15 +109,20 @@ class EventTally(models.Model):
         related_name="tally",
         on_delete=models.CASCADE,
     )
-    registrations = models.PositiveIntegerField(default=0)
-    confirmed = models.PositiveIntegerField(default=0)
-    # Confirmed and not marked attended: once attendance is final, no-shows.
-    confirmed_absent = models.PositiveIntegerField(default=0)
-    attended = models.PositiveIntegerField(default=0)
-    waitlisted = models.PositiveIntegerField(default=0)
-    # Declined or turned away (Registration.NOT_ADMITTED).
-    not_admitted = models.PositiveIntegerField(default=0)
-    awaiting_approval = models.PositiveIntegerField(default=0)
+    # Plain integers, not positive ones: a count that drifted (registrations
+    # written by older code during a deploy, say) must never turn a member's
+    # cancellation into an error. ``manage.py recount_tallies`` puts it right.
+    registrations = models.IntegerField(_("registrations"), default=0)
+    confirmed = models.IntegerField(_("confirmed"), default=0)
+    confirmed_absent = models.IntegerField(
+        _("confirmed, not attended"),
+        default=0,
+        help_text=_("Once attendance is final, the no-shows."),
+    )
+    attended = models.IntegerField(_("attended"), default=0)
+    waitlisted = models.IntegerField(_("on the waiting list"), default=0)
+    not_admitted = models.IntegerField(_("declined or turned away"), default=0)
+    awaiting_approval = models.IntegerField(_("awaiting approval"), default=0)
 
     objects = EventTallyQuerySet.as_manager()
 

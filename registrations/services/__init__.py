@@ -74,6 +74,7 @@ from .sign_in import (
     request_sign_in_link,
     sign_in_with_link,
 )
+from .tally import recount_tallies
 from .waitlist import change_capacity, promote_waitlist
 
 __all__ = [
@@ -121,6 +122,7 @@ __all__ = [
     "purge_personal_data",
     "record_attendance",
     "record_report_attendance",
+    "recount_tallies",
     "register_for_event",
     "registrations_due_for_purge",
     "reissue_certificate",

@@ -58,12 +58,16 @@ def counts(event):
 
 def test_forty_racers_ten_seats_and_a_waitlist(slow_counting):
     """40 simultaneous registrations for 10 seats: exactly 10 confirmed and 30
-    waitlisted, at positions 1 to 30 in the order they got the lock."""
+    waitlisted, at positions 1 to 30 in the order they got the lock. The
+    event had no tally: the first to get the lock made it, the others
+    counted themselves in it."""
     event = make_event(capacity=SEATS, waitlist_enabled=True)
     results = race([registration_job(event, n) for n in range(RACERS)])
     assert all(isinstance(r, services.RegistrationResult) for r in results), results
     assert len(slow_counting) == RACERS
     assert counts(event) == (SEATS, RACERS - SEATS)
+    tally = EventTally.objects.get(event=event).counts()
+    assert (tally["confirmed"], tally["waitlisted"]) == (SEATS, RACERS - SEATS)
     waiting = with_waitlist_positions(
         Registration.objects.filter(event=event, status=Status.WAITLISTED)
     ).order_by("pk")

@@ -5,6 +5,7 @@ registrations, it always equals counting them afresh."""
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 
 from events.models import Event
 from members.models import LibraryDomain, MemberLibrary
@@ -149,3 +150,40 @@ def test_recount_of_some_events_leaves_the_others():
     EventTally.objects.recount(Event.objects.filter(pk=first.pk))
     assert EventTally.objects.get(event=first).counts()["confirmed"] == 0
     assert EventTally.objects.get(event=second).counts()["confirmed"] == 9
+
+
+def test_an_event_without_a_tally_is_counted_whole_at_its_next_change():
+    """Registrations written before tallies existed (or while the previous
+    version was still serving): the next change counts the event afresh
+    rather than adding to nothing, and the cancellation goes through."""
+    event = make_event(capacity=3)
+    ada = register(event, "ada@example.org")
+    register(event, "ben@example.org")
+    EventTally.objects.filter(event=event).delete()
+    services.cancel_registration(registration_id=ada.pk, by_staff=True)
+    counts = assert_kept_as_counted()[event.pk]
+    assert (counts["confirmed"], counts["registrations"]) == (1, 2)
+
+
+def test_a_drifted_tally_never_refuses_a_member_and_the_command_corrects_it(
+    capsys,
+):
+    """A count that fell behind (registrations the previous version made
+    during a deploy) may go below zero, but the member's cancellation is
+    not refused for it; ``recount_tallies`` puts every event right and says
+    how many had drifted."""
+    event, other = make_event(capacity=3), make_event(capacity=3)
+    ada = register(event, "ada@example.org")
+    register(other, "ben@example.org")
+    EventTally.objects.filter(event=event).update(confirmed=0, registrations=0)
+    services.cancel_registration(registration_id=ada.pk, by_staff=True)
+    assert EventTally.objects.get(event=event).counts()["confirmed"] == -1
+
+    call_command("recount_tallies")
+    assert capsys.readouterr().out == (
+        "Counted the registrations of 2 event(s); 1 had counts that needed "
+        "correcting.\n"
+    )
+    assert assert_kept_as_counted()[event.pk]["confirmed"] == 0
+    call_command("recount_tallies")
+    assert "0 had counts that needed correcting" in capsys.readouterr().out
