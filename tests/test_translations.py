@@ -19,6 +19,7 @@ from django.utils import translation
 
 from events import views
 from registrations import services
+from tests import dom
 from tests.builders import eastern, make_event
 
 LANGUAGE = "fr"
@@ -45,6 +46,11 @@ MESSAGES = {
     "clock\x04%(hour12)s:%(minute)spm": "%(hour24)sh%(minute)s",
     "time span\x04%(start)s - %(end)s": "de %(start)s à %(end)s",
     "date line\x04%(day)s, %(times)s %(zone)s": "%(day)s, %(times)s (%(zone)s)",
+    # What local-time.js adds after a date line, in the reader's zone.
+    "local time\x04(%(time)s your time, %(zone)s)": (
+        "(%(time)s à votre heure, %(zone)s)"
+    ),
+    "time zone\x04%(place)s time": "heure de %(place)s",
     "Server error": "Erreur du serveur",
     "Something went wrong": "Un problème est survenu",
     "Please try again in a few minutes.": "Veuillez réessayer dans quelques minutes.",
@@ -134,6 +140,32 @@ def test_an_email_reads_in_the_active_language(
     )
     when = message.body.split("Quand : ")[1].splitlines()[0]
     assert when.split(", de ")[1] == "14h00 à 15h00 (Eastern Time - US & Canada)"
+
+
+@pytest.mark.django_db
+def test_the_page_gives_local_time_js_its_words_and_language(client, in_french):
+    """The page names its language, and the script that adds the reader's
+    own time is given the catalog's clock, time span and sentence, so what
+    it writes reads like the page (tests/e2e/test_local_time_browser.py
+    runs it)."""
+    event = make_event("Copyright Basics", start=eastern(2031, 1, 15))
+    page = dom.parse(client.get(event.get_absolute_url()))
+    assert dom.attribute(dom.find(page, "html"), "lang") == "fr"
+    [script] = [
+        element
+        for element in dom.find_all(page, "script")
+        if (dom.attribute(element, "src") or "").endswith("js/local-time.js")
+    ]
+    assert {
+        name: dom.attribute(script, f"data-{name}")
+        for name in ("before-noon", "from-noon", "time-span", "your-time")
+    } == {
+        "before-noon": "%(hour24)sh%(minute)s",
+        "from-noon": "%(hour24)sh%(minute)s",
+        "time-span": "de %(start)s à %(end)s",
+        "your-time": "(%(time)s à votre heure, %(zone)s)",
+    }
+    assert dom.attribute(script, "data-place-time") == "heure de %(place)s"
 
 
 @pytest.fixture

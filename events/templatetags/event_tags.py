@@ -35,6 +35,27 @@ SAME_DAY_SPAN = pgettext_lazy("time span", "%(start)s - %(end)s")
 LATER_DAY_SPAN = pgettext_lazy("time span", "%(start)s - %(end_day)s, %(end)s")
 # The whole date line in one string, for an email.
 DATE_LINE = pgettext_lazy("date line", "%(day)s, %(times)s %(zone)s")
+# What local-time.js adds after a date line, in the reader's own zone
+# ("(8:00pm your time, Central European Time)"), and the zone's name when
+# the browser knows only its place ("Berlin time").
+YOUR_TIME = pgettext_lazy("local time", "(%(time)s your time, %(zone)s)")
+PLACE_TIME = pgettext_lazy("time zone", "%(place)s time")
+
+
+@register.inclusion_tag("events/_local_time_script.html")
+def local_time_script() -> dict:
+    """The script that adds the reader's own time to each date line, given
+    the words it writes in the page's language: the same clock and time
+    span as the server's, so both read alike."""
+    return {
+        "patterns": {
+            "before-noon": BEFORE_NOON,
+            "from-noon": FROM_NOON,
+            "time-span": SAME_DAY_SPAN,
+            "your-time": YOUR_TIME,
+            "place-time": PLACE_TIME,
+        }
+    }
 
 
 @register.filter

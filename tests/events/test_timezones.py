@@ -128,10 +128,15 @@ def test_a_zone_outside_the_menu_stays_selected(client):
 
 @pytest.mark.django_db
 def test_time_elements_feed_the_local_time_script_without_inline_code(client):
-    """Our own script, loaded deferred; each time has an empty output beside it."""
+    """Our own script, loaded deferred, given its words in attributes (no
+    inline code); each time has an empty output beside it."""
     event = make_event(start=eastern(2031, 12, 9, 14))
     html = client.get(event.get_absolute_url()).content.decode()
-    assert '<script src="/static/js/local-time.js" defer></script>' in html
+    assert re.search(
+        r'<script src="/static/js/local-time.js" defer data-before-noon="[^"]+"'
+        r'[^>]* data-your-time="\(%\(time\)s your time, %\(zone\)s\)"[^>]*></script>',
+        html,
+    )
     assert re.search(
         r'<time datetime="2031-12-09T14:00:00-05:00" data-local-time '
         r'data-end="2031-12-09T15:00:00-05:00" data-zone="America/New_York">'
