@@ -88,3 +88,26 @@ def post_registration(client, event: Event, *, follow: bool = False, **fields):
     return client.post(
         registration_url(event), registration_data(**fields), follow=follow
     )
+
+
+def write_registration(event: Event, **fields):
+    """A registration written directly, for data the services would not make
+    (an event long past, any status): counted in its event's tally as the
+    services count theirs, so the reports and the tally check read it."""
+    from registrations.models import Registration
+    from registrations.services import tally
+
+    registration = Registration.objects.create(event=event, **fields)
+    tally.count_changes(event.pk, [(None, tally.tallied(registration))])
+    return registration
+
+
+def update_registrations(registrations, **fields) -> None:
+    """Change registrations directly (a status or attendance the services
+    would not set at that point of a test), then count their events' tallies
+    afresh, as ``manage.py recount_tallies`` does after a change by hand."""
+    from registrations.models import EventTally
+
+    event_ids = set(registrations.values_list("event_id", flat=True))
+    registrations.update(**fields)
+    EventTally.objects.recount(Event.objects.filter(pk__in=event_ids))

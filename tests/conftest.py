@@ -85,3 +85,26 @@ def pages_cache_down(settings):
             "LOCATION": "redis://127.0.0.1:1/0",
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _tallies_stay_exact(request):
+    """After every test that used the database, each event's tally (what
+    the reports add up) equals counting its registrations afresh: a service
+    that changed a registration without counting it fails whichever test
+    exercised it. A test that writes registrations itself counts them as
+    the services do (``tests.builders.write_registration``,
+    ``update_registrations``), or is marked ``rows_changed_by_hand``."""
+    yield
+    if request.node.get_closest_marker("rows_changed_by_hand"):
+        return
+    if "django_db" not in request.keywords and not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        return
+    from registrations.models import EventTally
+
+    kept = {t.event_id: t.counts() for t in EventTally.objects.all()}
+    EventTally.objects.recount()
+    counted = {t.event_id: t.counts() for t in EventTally.objects.all()}
+    assert counted == kept, "an event's tally no longer equals its registrations"

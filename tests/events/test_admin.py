@@ -13,7 +13,13 @@ from events.groups import EVENT_EDITORS, ROSTER_VIEWERS, ensure_staff_groups
 from events.models import Event, EventPresenter, LearningOutcome, Presenter
 from registrations.models import Registration
 from registrations.services import register_for_event
-from tests.builders import eastern, make_category, make_event, make_organizer
+from tests.builders import (
+    eastern,
+    make_category,
+    make_event,
+    make_organizer,
+    write_registration,
+)
 from tests.dom import attribute, find, find_all, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +38,8 @@ def add_registrations(event, status, count):
     # about how seats are claimed (that is registrations.services' job).
     for _ in range(count):
         n = next(_tokens)
-        Registration.objects.create(
-            event=event,
+        write_registration(
+            event,
             name=f"Registrant {n}",
             email=f"registrant{n}@library.example.org",
             status=status,

@@ -121,6 +121,7 @@ def test_a_rush_on_one_event_leaves_the_other_event_pages_cached(
         page(client, quiet.get_absolute_url())
 
 
+@pytest.mark.rows_changed_by_hand
 def test_staff_deleting_a_registration_frees_the_seat_on_the_page(client):
     """Staff deleting a registration (rather than cancelling it) frees the seat on the
     cached event page at once."""
@@ -420,6 +421,7 @@ def test_a_registration_posted_while_the_cache_is_down_gets_its_page_and_email(
     assert "There are 4 seats available." in page(client, event.get_absolute_url())
 
 
+@pytest.mark.rows_changed_by_hand
 def test_staff_edits_and_deletes_save_while_the_cache_is_down(pages_cache_down, caplog):
     """Moving the content marker (inside the transaction and after it) and
     the seat markers of a deleted registration fail and are logged; the edit

@@ -17,8 +17,8 @@ from django.urls import reverse
 from events.demo import refresh_demo_staff
 from events.groups import EVENT_EDITORS, ROSTER_VIEWERS, ensure_staff_groups
 from registrations.admin.messages import preview_signature
-from registrations.models import Message, OutboundEmail
-from tests.builders import make_event
+from registrations.models import Message, OutboundEmail, Registration
+from tests.builders import make_event, update_registrations
 from tests.dom import (
     attribute,
     find,
@@ -285,9 +285,10 @@ def test_a_group_with_nobody_in_it_is_refused_on_the_page(staff, client, worksho
     """With nobody left on the waiting list (both cancelled), a preview to it is
     refused: the page says nobody is on the waiting list and shows no preview."""
     event, people = workshop
-    for name in ["Dora", "Eve"]:
-        people[name].status = "cancelled"
-        people[name].save(update_fields=["status"])
+    waiting = [people[name].pk for name in ["Dora", "Eve"]]
+    update_registrations(
+        Registration.objects.filter(pk__in=waiting), status="cancelled"
+    )
     response = client.post(
         page_url(event), {**fields(audience="waitlisted"), "preview": "1"}
     )
@@ -301,8 +302,8 @@ def test_a_group_emptied_between_preview_and_send_is_said(staff, client, worksho
     attended."""
     event, people = workshop
     signed = preview_signature(event, "attended", "Room change", BODY)
-    people["Ada"].attended = False
-    people["Ada"].save(update_fields=["attended"])
+    ada = Registration.objects.filter(pk=people["Ada"].pk)
+    update_registrations(ada, attended=False)
     response = client.post(
         page_url(event),
         {**fields(audience="attended"), "previewed": signed, "send": "1"},

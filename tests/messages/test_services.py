@@ -14,7 +14,7 @@ from registrations import selectors, services
 from registrations.emails import deliver_outbound_email
 from registrations.models import Message, OutboundEmail, Registration
 from registrations.services import locking
-from tests.builders import make_event
+from tests.builders import make_event, write_registration
 from tests.registrations.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -68,16 +68,16 @@ def test_reaches_exactly_the_chosen_group(workshop, audience, reached, clock):
     with the message's subject."""
     event, _people = workshop
     other = make_event(start=clock.now - timedelta(minutes=10), capacity=1)
-    Registration.objects.create(
-        event=other,
+    write_registration(
+        other,
         name="Olga Other",
         email="olga@example.org",
         status=Registration.Status.CONFIRMED,
         attended=True,
         token_hash="x" * 64,
     )
-    Registration.objects.create(
-        event=other,
+    write_registration(
+        other,
         name="Walt Other",
         email="walt@example.org",
         status=Registration.Status.WAITLISTED,
@@ -169,8 +169,8 @@ def test_reads_the_recipients_under_the_event_lock(workshop, monkeypatch):
     def lock_then_someone_registers(**kwargs):
         locked.append(kwargs)
         locked_event = lock(**kwargs)
-        Registration.objects.create(
-            event=event,
+        write_registration(
+            event,
             name="Hal Reader",
             email="hal@example.org",
             email_normalized="hal@example.org",

@@ -174,6 +174,7 @@ def test_a_sign_in_email_is_cleared_when_given_up_on(settings):
     assert row.status == Status.FAILED
 
 
+@pytest.mark.rows_changed_by_hand
 @pytest.mark.django_db
 def test_an_email_whose_registration_was_deleted_is_not_sent():
     """Staff deleted the registration before its email went out: there is

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.models import OutboundEmail, Registration
-from tests.builders import make_event
+from tests.builders import make_event, update_registrations
 
 from .conftest import register, token_from
 
@@ -108,7 +108,9 @@ def test_edit_form_never_writes_back_a_stale_status(admin_client):
     registration = register(event, 1).registration
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     admin_client.get(url)
-    Registration.objects.filter(pk=registration.pk).update(status="cancelled")
+    update_registrations(
+        Registration.objects.filter(pk=registration.pk), status="cancelled"
+    )
     admin_client.post(
         url,
         {"name": "Person One", "organization": "", "accommodation_request": ""},

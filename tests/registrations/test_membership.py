@@ -16,7 +16,7 @@ from registrations.emails import write_email
 from registrations.models import OutboundEmail, Registration
 from registrations.selectors import with_waitlist_positions
 from tests import dom
-from tests.builders import make_event
+from tests.builders import make_event, update_registrations
 
 from .conftest import sent_to, token_from
 
@@ -347,7 +347,9 @@ def test_promote_selected_goes_in_line_order(springfield, admin_client):
     services.approve_registration(registration_id=ada.pk)
     # Bob's seat freed while the waiting list is kept (capacity raised and
     # lowered would promote); cancel him by hand, as the admin allows.
-    Registration.objects.filter(pk=bob.pk).update(status=Status.CANCELLED)
+    update_registrations(
+        Registration.objects.filter(pk=bob.pk), status=Status.CANCELLED
+    )
     admin_client.post(
         reverse("admin:registrations_registration_changelist"),
         {"action": "promote_registrations", "_selected_action": [ada.pk, carol.pk]},

@@ -27,7 +27,7 @@ from registrations.selectors import (
     get_registration_by_token,
     with_seat_counts,
 )
-from tests.builders import make_event
+from tests.builders import make_event, update_registrations
 
 from .conftest import sent_to, token_from
 
@@ -63,7 +63,9 @@ def fill(event: Event, people=PEOPLE, prefix: str = "") -> list[Registration]:
     ]
     # Written directly: the service marks attendance only once the event has
     # started, and these events are still to come when they are filled.
-    Registration.objects.filter(pk=registrations[0].pk).update(attended=True)
+    update_registrations(
+        Registration.objects.filter(pk=registrations[0].pk), attended=True
+    )
     return registrations
 
 

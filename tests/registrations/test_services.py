@@ -19,7 +19,7 @@ from registrations.selectors import (
     with_seat_counts,
 )
 from registrations.services import waitlist
-from tests.builders import eastern, make_event
+from tests.builders import eastern, make_event, write_registration
 
 from .conftest import register, sent_to, token_from
 
@@ -599,6 +599,4 @@ def test_database_refuses_a_second_active_registration_for_an_email():
             email="PERSON1@example.org", token_hash="x" * 64, **duplicate
         )
     services.cancel_registration(registration_id=first.pk)
-    Registration.objects.create(
-        email="person1@example.org", token_hash="y" * 64, **duplicate
-    )
+    write_registration(email="person1@example.org", token_hash="y" * 64, **duplicate)

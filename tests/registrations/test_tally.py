@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from events.models import Event
-from members.models import LibraryDomain, MemberLibrary
 from registrations import services
 from registrations.models import EventTally, Registration
 from tests.builders import make_event
+from tests.members.conftest import make_library
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +36,12 @@ def register(event, email, organization=""):
     ).registration
 
 
-@pytest.fixture
-def springfield():
-    library = MemberLibrary.objects.create(name="Springfield Public Library")
-    LibraryDomain.objects.create(library=library, domain="springfieldlibrary.org")
-    return library
-
-
-def test_every_service_keeps_the_tally_as_a_recount_gives_it(clock, springfield):
+def test_every_service_keeps_the_tally_as_a_recount_gives_it(clock):
     """Registering (a seat, the waiting list, awaiting approval), approval
     into the line, declining, turning away when full, cancelling with a
     promotion, moving to another event, and every way of recording
     attendance: after each, the tally is what counting the rows gives."""
+    make_library("Springfield Public Library", "springfieldlibrary.org")
     start = clock.now + timedelta(days=2)
     event = make_event(
         start=start,
@@ -120,7 +114,7 @@ def test_every_service_keeps_the_tally_as_a_recount_gives_it(clock, springfield)
     assert counts[other.pk]["confirmed"] == 1
 
 
-def test_a_refused_change_leaves_the_tally_as_it_was(springfield):
+def test_a_refused_change_leaves_the_tally_as_it_was():
     """A registration the service refuses rolls back with its tally: the
     tally moves only with the rows."""
     event = make_event(capacity=1, waitlist_enabled=False)
@@ -140,6 +134,7 @@ def test_an_event_without_registrations_has_no_tally_until_its_first():
     assert EventTally.objects.get(event=event).counts()["confirmed"] == 1
 
 
+@pytest.mark.rows_changed_by_hand
 def test_recount_of_some_events_leaves_the_others():
     """Counting chosen events replaces their tallies only."""
     first, second = make_event(capacity=3), make_event(capacity=3)

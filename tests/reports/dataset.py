@@ -22,8 +22,7 @@ from registrations.models import (
     EvaluationResponse,
     Registration,
 )
-from registrations.services import tally
-from tests.builders import eastern, make_category, make_event
+from tests.builders import eastern, make_category, make_event, write_registration
 
 _tokens = itertools.count(1)
 Status = Registration.Status
@@ -32,8 +31,8 @@ NOW = eastern(2031, 6, 1, 12)
 
 
 def add(event, email, status=Status.CONFIRMED, *, library=None, attended=False):
-    registration = Registration.objects.create(
-        event=event,
+    return write_registration(
+        event,
         name=email.split("@")[0].title(),
         email=email,
         library=library,
@@ -41,8 +40,6 @@ def add(event, email, status=Status.CONFIRMED, *, library=None, attended=False):
         attended=attended,
         token_hash=f"test-token-{next(_tokens)}",
     )
-    tally.count_changes(event.pk, [(None, tally.tallied(registration))])
-    return registration
 
 
 def rate(event, *ratings, questions):

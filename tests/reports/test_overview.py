@@ -19,7 +19,13 @@ from registrations import services
 from registrations.models import Certificate, OutboundEmail, Registration
 from reports.overview import SHOWN, staff_overview, week_start
 from tests import dom
-from tests.builders import eastern, make_category, make_event
+from tests.builders import (
+    eastern,
+    make_category,
+    make_event,
+    update_registrations,
+    write_registration,
+)
 from tests.credit import past_webinar_with_attendees
 from tests.registrations.conftest import register
 
@@ -47,8 +53,8 @@ def add_registrants(event: Event, status: str, count: int) -> None:
     the way the services decide (the approval path needs member libraries)."""
     for n in range(count):
         email = f"{status}{n}-{event.pk}@example.org"
-        Registration.objects.create(
-            event=event,
+        write_registration(
+            event,
             name=f"{status} {n}",
             email=email,
             email_normalized=email,
@@ -228,9 +234,12 @@ def test_past_events_without_attendance(now):
         register(event, 1)
         register(event, 2)
     add_registrants(empty, Status.CANCELLED, 1)
-    Registration.objects.filter(
-        event=marked, email_normalized__startswith="person1"
-    ).update(attended=True)
+    update_registrations(
+        Registration.objects.filter(
+            event=marked, email_normalized__startswith="person1"
+        ),
+        attended=True,
+    )
     taken = days_ahead(now, 1, title="Taken, nobody came")
     register(taken, 1)
     for event in (unmarked, marked, empty, taken):
