@@ -29,7 +29,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    Avg,
     Count,
     Exists,
     F,
@@ -44,8 +43,6 @@ from django.utils import timezone
 
 from events.models import Event
 from registrations.models import (
-    EvaluationAnswer,
-    EvaluationQuestion,
     Registration,
 )
 from registrations.models.tally import counts_of
@@ -174,7 +171,7 @@ FIGURES = {
 REGISTRATION_COUNTS = tuple(FIGURES)
 
 
-def _event_q(filters: ReportFilters, *, prefix: str, outer: str) -> Q:
+def event_q(filters: ReportFilters, *, prefix: str, outer: str) -> Q:
     """The events the filters choose, as seen from a query of events
     (``prefix=""``, ``outer="pk"``) or of registrations (``"event__"``,
     ``"event_id"``)."""
@@ -198,7 +195,7 @@ def _event_q(filters: ReportFilters, *, prefix: str, outer: str) -> Q:
 
 def _registrations(filters: ReportFilters):
     registrations = Registration.objects.filter(
-        _event_q(filters, prefix="event__", outer="event_id")
+        event_q(filters, prefix="event__", outer="event_id")
     )
     if filters.library_id is not None:
         registrations = registrations.filter(library_id=filters.library_id)
@@ -206,7 +203,7 @@ def _registrations(filters: ReportFilters):
 
 
 def _events(filters: ReportFilters):
-    return Event.objects.filter(_event_q(filters, prefix="", outer="pk"))
+    return Event.objects.filter(event_q(filters, prefix="", outer="pk"))
 
 
 def _counts(*, prefix: str, event_prefix: str, now: datetime, base: Q) -> dict:
@@ -451,62 +448,3 @@ def _seats_taken(filters: ReportFilters) -> Coalesce:
     )
     count = taken.order_by().values("event_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(count), 0)
-
-
-@dataclass(frozen=True)
-class RatingAverage:
-    label: str
-    average: float | None
-    answers: int
-    key: object = None
-
-
-def _rating_answers(filters: ReportFilters):
-    """Rating answers to the range's events. Evaluations are anonymous
-    (they name only their event), so the library filter can't apply."""
-    return EvaluationAnswer.objects.filter(
-        _event_q(filters, prefix="response__event__", outer="response__event_id"),
-        question__kind=EvaluationQuestion.Kind.RATING,
-        rating__isnull=False,
-    )
-
-
-def evaluation_by_question(filters: ReportFilters) -> list[RatingAverage]:
-    """The average rating and number of answers per question, questions
-    of the same wording taken together across events (one query)."""
-    rows = (
-        _rating_answers(filters)
-        .values("question__label")
-        .annotate(average=Avg("rating"), answers=Count("pk"))
-        .order_by("question__label")
-    )
-    return [
-        RatingAverage(row["question__label"], row["average"], row["answers"])
-        for row in rows
-    ]
-
-
-def evaluation_by_event(
-    filters: ReportFilters, *, limit: int | None = None
-) -> list[RatingAverage]:
-    """Each evaluated event's average over all its rating answers, at most
-    ``limit`` of them (one query)."""
-    rows = (
-        _rating_answers(filters)
-        .values(
-            "response__event_id", "response__event__title", "response__event__start"
-        )
-        .annotate(average=Avg("rating"), answers=Count("pk"))
-        .order_by("response__event__start", "response__event_id")
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    return [
-        RatingAverage(
-            row["response__event__title"],
-            row["average"],
-            row["answers"],
-            key=row["response__event_id"],
-        )
-        for row in rows
-    ]

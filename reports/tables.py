@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from registrations.models import format_hours
 
-from . import figures
+from . import evaluations, figures
 from .annual import AnnualReport, TrainedRow
-from .figures import Figures, RatingAverage, ReportFilters
+from .evaluations import RatingAverage
+from .figures import Figures, ReportFilters
 
 # How a cell reads: a whole number, a share (0.125, shown as 12.5%), an
 # average rating, CE hours, or words.
@@ -322,9 +323,9 @@ TABLE_BUILDERS = {
     "fullest": lambda f: fullest_table(
         figures.by_event(f, limit=FULLEST_EVENTS, fullest=True)
     ),
-    "evaluation": lambda f: evaluation_table(figures.evaluation_by_question(f)),
+    "evaluation": lambda f: evaluation_table(evaluations.evaluation_by_question(f)),
     "evaluation_event": lambda f: evaluation_event_table(
-        figures.evaluation_by_event(f)
+        evaluations.evaluation_by_event(f)
     ),
 }
 
@@ -338,7 +339,7 @@ PAGE_BUILDERS = {
         figures.by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
     ),
     "evaluation_event": lambda f: evaluation_event_table(
-        figures.evaluation_by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
+        evaluations.evaluation_by_event(f, limit=PAGE_ROWS), shown_at_most=PAGE_ROWS
     ),
 }
 

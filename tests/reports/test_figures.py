@@ -15,7 +15,7 @@ from events.models import Event
 from members.models import MemberLibrary
 from registrations import services
 from registrations.models import Registration
-from reports import annual, figures, tables
+from reports import annual, evaluations, figures, tables
 from reports.figures import ReportFilters
 from tests.builders import eastern, make_category, make_event
 
@@ -257,12 +257,12 @@ def test_by_event(data):
 
 def test_evaluation_averages(data):
     """Text answers and the cancelled event's rating are left out."""
-    by_question = figures.evaluation_by_question(YEAR)
+    by_question = evaluations.evaluation_by_question(YEAR)
     assert [(r.label, r.average, r.answers) for r in by_question] == [
         ("Overall", 4.0, 3),
         ("Useful", 2.0, 1),
     ]
-    by_event = figures.evaluation_by_event(YEAR)
+    by_event = evaluations.evaluation_by_event(YEAR)
     assert [(r.label, round(r.average, 3), r.answers) for r in by_event] == [
         ("Catalog your outreach", 3.667, 3),
         ("Late night outreach", 3.0, 1),
